@@ -72,8 +72,8 @@ MILESTONES: tuple[Milestone, ...] = (
     _m(2018, "BERT", "devlin2019"),
     _m(2020, "GPT-3 (175e9 parameters)", "brown2020"),
     _m(2020, "Vision Transformer (ViT)", "dosovitskiy2021"),
-    _m(2021, "CLIP", "radford2021"),
     _m(2020, "Diffusion models", "ho2020", end=2022),
+    _m(2021, "CLIP", "radford2021"),
 )
 
 

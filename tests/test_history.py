@@ -18,6 +18,7 @@ def test_key_dates():
     assert years["AlexNet wins ImageNet"] == 2012
     assert years["Transformer: Attention Is All You Need"] == 2017
     assert all(m.end >= m.start for m in MILESTONES)
+    assert [m.start for m in MILESTONES] == sorted(m.start for m in MILESTONES)
     assert {m.era for m in MILESTONES} == {"foundations", "deep learning"}
 
 
