@@ -70,7 +70,7 @@ def plot_timeline(milestones: Sequence[Milestone] = MILESTONES, *, split_year: i
 
     Example:
         >>> fig, (early, late) = plot_timeline()
-        >>> early.get_xlim()[0] < 1943 and late.get_xlim()[1] > 2022
+        >>> bool(early.get_xlim()[0] < 1943 and late.get_xlim()[1] > 2022)
         True
     """
     import matplotlib.pyplot as plt
