@@ -245,7 +245,8 @@ def _pair(value: Any, name: str, *, minimum: int = 1) -> Pair:
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or a pair of ints; got {value!r}")
-        return (check_positive_int(value[0], name, minimum=minimum), check_positive_int(value[1], name, minimum=minimum))
+        first, second = value
+        return (check_positive_int(first, name, minimum=minimum), check_positive_int(second, name, minimum=minimum))
     size = check_positive_int(value, name, minimum=minimum)  # the same value along both axes
     return (size, size)
 
@@ -260,14 +261,19 @@ def _padding_1d(padding: Any, k: int, s: int, d: int) -> Pair:
         p = check_positive_int(padding, "padding", minimum=0)
         return (p, p)
     if isinstance(padding, Sequence) and len(padding) == 2:
-        return (check_positive_int(padding[0], "padding", minimum=0), check_positive_int(padding[1], "padding", minimum=0))
-    raise ValueError(f"padding must be a non-negative int, a (before, after) pair or one of {PADDING_MODES}; got {padding!r}")
+        before, after = padding
+        return (check_positive_int(before, "padding", minimum=0), check_positive_int(after, "padding", minimum=0))
+    raise ValueError(
+        f"padding must be a non-negative int, a (before, after) pair or one of {PADDING_MODES}; got {padding!r}"
+    )
 
 
 def _padding_2d(padding: Any, kernel: Pair, stride: Pair, dilation: Pair) -> Pads:
     """Resolve 2-D padding (mode, int or (ph, pw)) to ``((top, bottom), (left, right))``."""
     if isinstance(padding, str):
-        return (_padding_1d(padding, kernel[0], stride[0], dilation[0]), _padding_1d(padding, kernel[1], stride[1], dilation[1]))
+        rows = _padding_1d(padding, kernel[0], stride[0], dilation[0])
+        columns = _padding_1d(padding, kernel[1], stride[1], dilation[1])
+        return (rows, columns)
     ph, pw = _pair(padding, "padding", minimum=0)
     return ((ph, ph), (pw, pw))
 
@@ -323,7 +329,8 @@ def _patches(x_padded: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair) -
     """
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1  # dilated kernel size
-    windows = sliding_window_view(x_padded, (span_h, span_w), axis=(2, 3))  # (N, C, Hp-span_h+1, Wp-span_w+1, span_h, span_w)
+    # Every placement of the dilated kernel: (N, C, Hp - span_h + 1, Wp - span_w + 1, span_h, span_w)
+    windows = sliding_window_view(x_padded, (span_h, span_w), axis=(2, 3))
     return windows[:, :, ::sh, ::sw, ::dh, ::dw]  # keep every s-th start and every d-th tap
 
 
@@ -492,7 +499,9 @@ def _correlate_im2col(x_padded: np.ndarray, weight: np.ndarray, stride: Pair, di
     return out.reshape(x_padded.shape[0], c_out, out_h, out_w)
 
 
-def _correlate_padded(x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair, method: str) -> np.ndarray:
+def _correlate_padded(
+    x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair, method: str
+) -> np.ndarray:
     """Dispatch a cross-correlation of an already padded batch to one of the two methods."""
     if method == "loop":
         return _correlate_loop(x_padded, weight, stride, dilation)
@@ -537,9 +546,11 @@ def _correlate_or_convolve(
         kernel = as_array(weight, "kernel", ndim=2)
         if bias is not None:
             raise ValueError("bias needs batched input (N, C_in, H, W); got a 2-D image and kernel")
+        shapes_for_errors = (x_array.shape, kernel.shape)  # error messages name the shapes the user gave
         x_array, weight = x_array[None, None], kernel[None, None]  # (1, 1, H, W), (1, 1, kh, kw)
     x_array, weight, bias = _check_layer_args(x_array, weight, bias, ndim=4)
-    shapes_for_errors = (x_array.shape[2:], kernel.shape) if single_image else (x_array.shape, weight.shape)
+    if not single_image:
+        shapes_for_errors = (x_array.shape, weight.shape)
     kernel_hw = (weight.shape[2], weight.shape[3])
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
     pads = _padding_2d(padding, kernel_hw, stride, dilation)

@@ -85,9 +85,13 @@ def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0) -> int:
     s = k if s is None else check_positive_int(s, "stride s")
     p = check_positive_int(p, "padding p", minimum=0)
     if 2 * p > k:
-        raise ValueError(f"padding must be at most half the kernel size (as in PyTorch); got padding {p} for kernel size {k}")
+        raise ValueError(
+            f"padding must be at most half the kernel size (as in PyTorch); got padding {p} for kernel size {k}"
+        )
     if k > i + 2 * p:
-        raise ValueError(f"kernel larger than the padded input: kernel size {k} > padded input size {i + 2 * p} (i={i}, p={p})")
+        raise ValueError(
+            f"kernel larger than the padded input: kernel size {k} > padded input size {i + 2 * p} (i={i}, p={p})"
+        )
     return (i + 2 * p - k) // s + 1
 
 
@@ -124,7 +128,9 @@ def _float(x: np.ndarray) -> np.ndarray:
     return x.astype(np.result_type(x, 1.0), copy=False)
 
 
-def _windows_to_image(grad_windows: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
+def _windows_to_image(
+    grad_windows: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair
+) -> np.ndarray:
     """Add per-window gradients ``(N, C, H_out, W_out, kh, kw)`` back onto the input with col2im."""
     n, c, out_h, out_w, kh, kw = grad_windows.shape
     cols = grad_windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)  # im2col layout
@@ -225,7 +231,9 @@ def max_pool2d_backward(
     return _windows_to_image(grad_windows.reshape(n, c, out_h, out_w, kh, kw), x.shape, kernel, stride, padding)
 
 
-def _divisors(x_shape: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool) -> np.ndarray | int:
+def _divisors(
+    x_shape: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool
+) -> np.ndarray | int:
     """Number each window's sum is divided by: ``kh * kw``, or the real pixels it covers."""
     if count_include_pad:
         return kernel[0] * kernel[1]
