@@ -20,12 +20,15 @@ __version__ = "0.1.0"
 REPOSITORY_URL = "https://github.com/dlbook-course/dlbook"
 
 _SUBMODULES = (
+    "conv",
     "data",
     "exercises",
     "hardware",
     "history",
+    "kernels",
     "perceptron",
     "plotting",
+    "pooling",
     "repro",
     "validation",
 )
