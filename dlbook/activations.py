@@ -396,8 +396,8 @@ def silu(x: ArrayLike) -> np.ndarray:
         Output has the shape of ``x``.
 
     Example:
-        >>> print(np.round(silu([-1000.0, -1.0, 0.0, 1.0]), 4))
-        [-0.     -0.2689  0.      0.7311]
+        >>> print(np.round(silu([-2.0, -1.0, 0.0, 1.0]), 4))
+        [-0.2384 -0.2689  0.      0.7311]
     """
     return swish(x, beta=1.0)
 
