@@ -41,18 +41,15 @@ TINY = float(np.finfo(np.float64).tiny)
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """The outcome of a gradient check.
+    """The outcome of a gradient check (returned by :func:`check_gradient`)."""
 
-    Attributes:
-        relative_error: :func:`relative_error` between the numerical and the analytic gradient.
-        passed: whether ``relative_error`` is below the tolerance (``False`` for nan).
-        numerical: the finite-difference gradient.
-        analytic: the gradient that was checked.
-    """
-
+    #: :func:`relative_error` between the numerical and the analytic gradient.
     relative_error: float
+    #: Whether ``relative_error`` is below the tolerance (``False`` for nan).
     passed: bool
+    #: The finite-difference gradient.
     numerical: np.ndarray = field(repr=False)
+    #: The gradient that was checked.
     analytic: np.ndarray = field(repr=False)
 
 
