@@ -415,8 +415,8 @@ def silu_grad(x: ArrayLike) -> np.ndarray:
         Output has the shape of ``x``.
 
     Example:
-        >>> print(np.round(silu_grad([-1000.0, 0.0, 1.0, 1000.0]), 4))
-        [0.     0.5    0.9277 1.    ]
+        >>> print(np.round(silu_grad([-2.0, 0.0, 1.0, 1000.0]), 4))
+        [-0.0908  0.5     0.9277  1.    ]
     """
     x = _as_float(x)
     s = sigmoid(x)

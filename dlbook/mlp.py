@@ -46,7 +46,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -347,7 +347,8 @@ def mlp_forward(
         params: one ``(W, b)`` pair per layer, as returned by :func:`init_mlp`.
         x: a batch of inputs, one example per row.
         activation: the hidden activation, a name from ``dlbook.activations.ACTIVATIONS``
-            (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"``, ``"silu"``, ``"gelu"``, ...).
+            (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` with slope 0.01, ``"silu"``,
+            ``"gelu"``, ``"gelu_tanh"`` or ``"identity"``).
         output: the last layer's function, ``"identity"``, ``"sigmoid"`` or ``"softmax"``.
 
     Returns:
@@ -446,7 +447,8 @@ def mlp_backward(
     Give either ``grad_out`` (:math:`\partial L / \partial A^{(L)}`, the gradient with
     respect to the network output, from any loss) or ``targets`` and ``loss``. With a
     cross-entropy loss the error of the last layer is taken straight from the logits,
-    :math:`\Delta^{(L)} = (P - Y)/N`, which avoids dividing by probabilities that may be 0.
+    :math:`\Delta^{(L)} = (P - Y)/N` (divided by :math:`N n_L` for binary cross-entropy),
+    which avoids dividing by probabilities that may be 0.
     Then, from the last layer to the first (see the module docstring),
 
     .. math::
@@ -504,14 +506,15 @@ def mlp_backward(
             delta = categorical_cross_entropy_with_logits_grad(cache.pre_activations[-1], targets)  # (P - Y) / N
 
     f_grad = ACTIVATIONS[cache.activation][1]
-    grads: Params = [None] * len(params)  # type: ignore[list-item]
-    for layer in range(len(params), 0, -1):  # L, L-1, ..., 1
-        W = params[layer - 1][0]
-        a_prev = cache.activations[layer - 1]  # (N, n_{l-1})
-        grad_a_prev, grad_W, grad_b = dense_backward(delta, a_prev, W)
-        grads[layer - 1] = (grad_W, grad_b)
+    grads: Params = []  # filled from the last layer to the first
+    for layer in range(len(params), 0, -1):  # l = L, L-1, ..., 1
+        W = params[layer - 1][0]  # W^(l), (n_{l-1}, n_l)
+        a_prev = cache.activations[layer - 1]  # A^(l-1), (N, n_{l-1})
+        grad_a_prev, grad_W, grad_b = dense_backward(delta, a_prev, W)  # grad_a_prev = Delta^(l) W^T
+        grads.append((grad_W, grad_b))
         if layer > 1:
-            delta = grad_a_prev * f_grad(cache.pre_activations[layer - 2])  # Delta^(l-1) = (Delta W^T) * f'(Z)
+            delta = grad_a_prev * f_grad(cache.pre_activations[layer - 2])  # Delta^(l-1) = (Delta^(l) W^T) * f'(Z^(l-1))
+    grads.reverse()  # back to the order of params: layer 1 first
     return grads
 
 
@@ -597,7 +600,8 @@ class MLP:
             x: (N, n_0). Output: (N, n_L).
 
         Example:
-            >>> MLP([3, 5, 2], output="softmax", loss="categorical_cross_entropy_with_logits", rng=0).forward(np.ones((4, 3))).shape
+            >>> model = MLP([3, 5, 2], output="softmax", loss="categorical_cross_entropy_with_logits", rng=0)
+            >>> model.forward(np.ones((4, 3))).shape
             (4, 2)
         """
         out, self.cache = mlp_forward(self.params, x, self.activation, self.output)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from dlbook.gradcheck import GradientCheck, check_gradient, check_gradients, numerical_gradient, relative_error
 
 rng = np.random.default_rng(0)
+
+
+@pytest.fixture(autouse=True)
+def _warnings_are_errors():
+    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
 
 
 def test_quadratic_form():

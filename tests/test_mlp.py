@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -21,6 +23,14 @@ from dlbook.mlp import (
 )
 
 ATOL = 1e-10
+
+
+@pytest.fixture(autouse=True)
+def _warnings_are_errors():
+    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
 
 TORCH_ACTIVATIONS = {
     "relu": nn.ReLU,
