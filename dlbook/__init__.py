@@ -20,12 +20,16 @@ __version__ = "0.1.0"
 REPOSITORY_URL = "https://github.com/dlbook-course/dlbook"
 
 _SUBMODULES = (
+    "activations",
     "conv",
     "data",
     "exercises",
+    "gradcheck",
     "hardware",
     "history",
     "kernels",
+    "losses",
+    "mlp",
     "perceptron",
     "plotting",
     "pooling",
