@@ -153,12 +153,16 @@ class Value:
     def __pow__(self, exponent: float) -> Value:
         """Raise to a constant power; ``d(x**p)/dx = p * x**(p - 1)``.
 
+        At ``x = 0`` the derivative of a power below 1 (``sqrt``, say) is infinite:
+        the backward pass then raises ``ZeroDivisionError`` where PyTorch returns ``inf``.
+
         Raises:
             TypeError: if the exponent is not a plain number (for a Value exponent
                 ``y``, write ``(y * x.log()).exp()``).
             ValueError: for a negative base with a non-integer exponent (no real result).
+            ZeroDivisionError: for 0 raised to a negative power.
         """
-        if isinstance(exponent, Value) or isinstance(exponent, bool) or not isinstance(exponent, Real):
+        if isinstance(exponent, bool) or not isinstance(exponent, Real):  # a Value is not a Real
             raise TypeError(
                 "the exponent must be a plain number (int or float); got "
                 f"{type(exponent).__name__} {exponent!r} (for a Value exponent y use (y * x.log()).exp())"
@@ -413,7 +417,7 @@ def format_graph(root: Value) -> str:
         elif len(args) == 2:
             expression = f"{args[0]} {node.op} {args[1]}"
         elif node.op.startswith("**"):
-            expression = f"{args[0]} {node.op}"
+            expression = f"{args[0]}{node.op}"
         elif node.op == "neg":
             expression = f"-{args[0]}"
         else:
