@@ -191,7 +191,9 @@ def _our_step_from_torch_state(name: str, options: dict, param, grad, state: dic
     return adam_update(param, grad, saved("exp_avg"), saved("exp_avg_sq"), step, **options, decoupled_weight_decay=decoupled)[0]
 
 
-SENSITIVE_SETTINGS = [
+# The settings whose whole trajectories diverge from torch's through rounding alone (RMSprop
+# and Adam with alpha or beta2 = 0.9), plus Nesterov SGD as a well-behaved control.
+STEPWISE_SETTINGS = [
     ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1)),
     ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5)),
     ("RMSprop", dict(lr=0.005, alpha=0.9, centered=True, momentum=0.5, weight_decay=0.01)),
@@ -200,7 +202,7 @@ SENSITIVE_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("name, options", SENSITIVE_SETTINGS, ids=str)
+@pytest.mark.parametrize("name, options", STEPWISE_SETTINGS, ids=str)
 def test_every_step_matches_torch_from_torchs_state(name, options):
     """At each of 200 steps, our update applied to torch's current state gives torch's next parameters.
 
