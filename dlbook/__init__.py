@@ -21,18 +21,22 @@ REPOSITORY_URL = "https://github.com/dlbook-course/dlbook"
 
 _SUBMODULES = (
     "activations",
+    "autograd",
     "conv",
     "data",
     "exercises",
     "gradcheck",
     "hardware",
     "history",
+    "init",
     "kernels",
     "losses",
     "mlp",
+    "optim",
     "perceptron",
     "plotting",
     "pooling",
+    "regularization",
     "repro",
     "validation",
 )
