@@ -276,3 +276,24 @@ def test_fashion_mnist_from_debian_package(tmp_path, monkeypatch):
     assert y.shape == (10000,) and y.dtype == np.int64
     np.testing.assert_array_equal(np.bincount(y), np.full(10, 1000))
     assert x.max() == 255 and x.min() == 0
+
+
+def test_offline_wrappers():
+    pytest.importorskip("plotnine")
+    diamonds = data.load_diamonds()
+    assert diamonds.shape == (53940, 10) and "price" in diamonds
+    diamonds.loc[0, "price"] = -1  # a copy: the library's table is untouched
+    assert data.load_diamonds().loc[0, "price"] > 0
+
+    co2 = data.load_co2()
+    assert co2.name == "co2" and co2.index.freqstr == "MS"
+    assert not co2.isna().any() and 310 < co2.iloc[0] < 320 and co2.iloc[-1] > 360
+    assert co2.index.is_monotonic_increasing and len(co2) > 500
+
+    cat = data.load_photo("chelsea")
+    assert cat.shape == (300, 451, 3) and cat.dtype == np.float64 and 0 <= cat.min() and cat.max() <= 1
+    gray = data.load_photo("chelsea", gray=True)
+    assert gray.shape == (300, 451)
+    assert data.load_photo("camera").shape == (512, 512)
+    with pytest.raises(ValueError, match="name must be one of"):
+        data.load_photo("dog")
