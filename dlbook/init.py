@@ -36,7 +36,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dlbook.validation import check_positive_int
+from dlbook.validation import check_positive_int, check_rng
 
 __all__ = ["xavier_uniform", "xavier_normal", "he_uniform", "he_normal"]
 
@@ -47,8 +47,7 @@ def _check_arguments(
     """Validate the common arguments; return ``fan_in``, ``fan_out`` and the output shape."""
     fan_in = check_positive_int(fan_in, "fan_in")
     fan_out = check_positive_int(fan_out, "fan_out")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}")
+    check_rng(rng)
     if shape is None:
         return fan_in, fan_out, (fan_in, fan_out)
     if isinstance(shape, (int, np.integer)):

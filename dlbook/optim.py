@@ -38,12 +38,11 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number
+from dlbook.validation import as_array, check_positive_int, check_positive_number, check_unit_interval
 
 __all__ = [
     "sgd_update",
@@ -62,18 +61,11 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 
-def _check_unit_interval(value: Any, name: str) -> float:
-    """Return ``value`` as a float after checking ``0 <= value < 1``."""
-    if isinstance(value, Real) and not isinstance(value, bool) and not 0 <= value < 1:
-        raise ValueError(f"{name} must be in [0, 1); got {value}")
-    return check_positive_number(value, name, allow_zero=True)  # the type check
-
-
 def _check_betas(betas: Any) -> tuple[float, float]:
     """Return Adam's ``(beta1, beta2)`` after checking each is in [0, 1)."""
     if not isinstance(betas, Sequence) or isinstance(betas, str) or len(betas) != 2:
         raise TypeError(f"betas must be a pair (beta1, beta2); got {betas!r}")
-    return _check_unit_interval(betas[0], "betas[0]"), _check_unit_interval(betas[1], "betas[1]")
+    return check_unit_interval(betas[0], "betas[0]"), check_unit_interval(betas[1], "betas[1]")
 
 
 def _check_params(params: Any) -> list[np.ndarray]:
@@ -114,7 +106,7 @@ def _check_sgd_options(lr: Any, momentum: Any, dampening: Any, nesterov: Any, we
 
 def _check_rmsprop_options(lr: Any, alpha: Any, eps: Any, weight_decay: Any, momentum: Any) -> None:
     check_positive_number(lr, "lr", allow_zero=True)
-    _check_unit_interval(alpha, "alpha")
+    check_unit_interval(alpha, "alpha")
     check_positive_number(eps, "eps", allow_zero=True)
     check_positive_number(weight_decay, "weight_decay", allow_zero=True)
     check_positive_number(momentum, "momentum", allow_zero=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 
 from dlbook.history import MILESTONES, MODEL_SIZES, Milestone, ModelSize
 

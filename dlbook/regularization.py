@@ -18,21 +18,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number
+from dlbook.validation import as_array, check_positive_int, check_positive_number, check_rng, check_unit_interval
 
 __all__ = ["dropout", "dropout_backward", "l2_penalty"]
-
-
-def _check_drop_probability(p: Any) -> float:
-    """Return ``p`` as a float after checking ``0 <= p < 1``."""
-    if isinstance(p, Real) and not isinstance(p, bool) and not 0 <= p < 1:
-        raise ValueError(f"the drop probability p must be in [0, 1); got {p}")
-    return check_positive_number(p, "p", allow_zero=True)  # the type check
 
 
 def _as_float_array(x: Any, name: str) -> np.ndarray:
@@ -80,9 +72,8 @@ def dropout(
                [0.    , 5.3333]])
     """
     x = _as_float_array(x, "x")
-    p = _check_drop_probability(p)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}")
+    p = check_unit_interval(p, "the drop probability p")
+    check_rng(rng)
     if not training:
         return x.copy(), np.ones(x.shape, dtype=bool)
     mask = rng.random(x.shape) >= p  # True with probability 1 - p
@@ -117,7 +108,7 @@ def dropout_backward(grad: np.ndarray, mask: np.ndarray, p: float) -> np.ndarray
     """
     grad = _as_float_array(grad, "grad")
     mask = as_array(mask, "mask", shape=grad.shape)
-    p = _check_drop_probability(p)
+    p = check_unit_interval(p, "the drop probability p")
     return grad * mask / (1 - p)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_array", "check_positive_int", "check_positive_number", "check_choice"]
+__all__ = ["as_array", "check_positive_int", "check_positive_number", "check_unit_interval", "check_rng", "check_choice"]
 
 
 def as_array(
@@ -99,6 +99,30 @@ def check_positive_number(value: Any, name: str, *, allow_zero: bool = False) ->
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be finite and {bound}; got {value}")
     return value
+
+
+def check_unit_interval(value: Any, name: str) -> float:
+    """Return ``value`` as a float after checking ``0 <= value < 1`` (a probability or a decay rate).
+
+    Example:
+        >>> check_unit_interval(0.9, "beta1")
+        0.9
+    """
+    if isinstance(value, Real) and not isinstance(value, bool) and not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1); got {value}")
+    return check_positive_number(value, name, allow_zero=True)  # the type check
+
+
+def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` after checking it is a ``np.random.Generator``.
+
+    Example:
+        >>> isinstance(check_rng(np.random.default_rng(0)), np.random.Generator)
+        True
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}")
+    return rng
 
 
 def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:

@@ -1,6 +1,5 @@
 """Throughput measurement: the FLOP count and the timing loop."""
 
-import numpy as np
 import pytest
 
 from dlbook.hardware import matmul_flops, matmul_gflops, matmul_throughput_table

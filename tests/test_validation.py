@@ -31,3 +31,15 @@ def test_scalar_checks():
         check_positive_number("0.1", "lr")
     with pytest.raises(ValueError, match="split must be one of 'train', 'test'; got 'val'"):
         check_choice("val", "split", ("train", "test"))
+
+
+def test_unit_interval_and_rng_checks():
+    from dlbook.validation import check_rng, check_unit_interval
+
+    assert check_unit_interval(0, "p") == 0.0
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\); got 1"):
+        check_unit_interval(1, "p")
+    with pytest.raises(TypeError, match="beta must be a real number"):
+        check_unit_interval("0.5", "beta")
+    with pytest.raises(TypeError, match="rng must be a np.random.Generator .* got RandomState"):
+        check_rng(np.random.RandomState(0))
