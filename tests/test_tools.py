@@ -25,12 +25,13 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
-    """A copy of the book's config and chapter 1's pair that the tests may break."""
+    """A copy of the book's config and chapter pairs that the tests may break."""
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "chapters").mkdir()
-    for suffix in (".md", ".ipynb"):
-        shutil.copy(ROOT / "chapters" / f"01_history{suffix}", tmp_path / "chapters" / f"01_history{suffix}")
+    for source in sorted((ROOT / "chapters").glob("*.md")):  # every pair the copied _toc.yml lists
+        for suffix in (".md", ".ipynb"):
+            shutil.copy(source.with_suffix(suffix), tmp_path / "chapters" / source.with_suffix(suffix).name)
     monkeypatch.setattr(chapters, "ROOT", tmp_path)
     monkeypatch.setattr(chapters, "CHAPTERS", tmp_path / "chapters")
     monkeypatch.setattr(chapters, "TOC", tmp_path / "_toc.yml")
