@@ -74,16 +74,12 @@ def _as_tensor(value: Any, name: str) -> Any:
         array = np.asarray(value)
         if array.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold numbers; got dtype {array.dtype}")
-        tensor = torch.from_numpy(np.ascontiguousarray(array))
-    if tensor.dtype == torch.bool:
-        tensor = tensor.float()
-    elif tensor.is_floating_point():
-        tensor = tensor.float()
-    else:
-        tensor = tensor.long()
+        tensor = torch.from_numpy(array.copy() if array.ndim == 0 else np.ascontiguousarray(array))
     if tensor.ndim == 0:
         raise ValueError(f"{name} must have a first (example) dimension; got a scalar of shape {tuple(tensor.shape)}")
-    return tensor
+    if tensor.dtype == torch.bool or tensor.is_floating_point():
+        return tensor.float()
+    return tensor.long()
 
 
 class ArrayLoader:
