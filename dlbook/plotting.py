@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -140,13 +141,14 @@ def plot_model_sizes(models: Sequence[ModelSize] = MODEL_SIZES, ax: Any = None) 
 # --------------------------------------------------------------------------- training networks
 
 
-def _grid_axes(n: int, ncols: int, panel_size: float) -> tuple[Any, np.ndarray]:
+def _grid_axes(n: int, ncols: int, panel_size: float, title_lines: int = 1) -> tuple[Any, np.ndarray]:
     """A figure with ``n`` image panels in rows of ``ncols``; unused panels are switched off."""
     import matplotlib.pyplot as plt
 
     ncols = min(ncols, n)
     nrows = -(-n // ncols)  # ceiling division
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows * 1.15), squeeze=False)
+    row_height = panel_size * (1.0 + 0.15 * title_lines)  # room for the titles above each image
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, row_height * nrows), squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     return fig, axes
@@ -195,6 +197,7 @@ def plot_history(history: Any, *, keys: Sequence[str] | None = None, axes: Any =
         ['training', 'validation']
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from dlbook.training import check_history
 
@@ -223,6 +226,7 @@ def plot_history(history: Any, *, keys: Sequence[str] | None = None, axes: Any =
                                   color=colour, label=f"{prefix}{what}")
                 colour = line.get_color()  # the validation curve of a run shares its colour
         ax.set_title(key)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(key)
         ax.grid(True, alpha=0.3)
@@ -286,7 +290,8 @@ def plot_image_grid(images: Any, labels: Any = None, predictions: Any = None, co
     def name_of(k: Any) -> str:
         return str(class_names[int(k)]) if class_names is not None else str(int(k))
 
-    fig, axes = _grid_axes(n, ncols, panel_size)
+    mistakes = "predictions" in columns and bool(np.any(columns["predictions"] != columns["labels"]))
+    fig, axes = _grid_axes(n, ncols, panel_size, title_lines=2 if mistakes else 1)
     for i, ax in enumerate(axes.ravel()[:n]):
         ax.imshow(images[i], cmap=cmap if images.ndim == 3 else None)
         ax.set_xticks([])
@@ -358,15 +363,17 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str
         fig = ax.figure
     image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1 if normalize else None)
     names = [str(c) for c in class_names] if class_names is not None else [str(i) for i in range(k)]
-    ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 3 else 0, ha="right" if max(map(len, names)) > 3 else "center")
+    long_names = max(map(len, names)) > 3
+    ax.set_xticks(range(k), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
     ax.set_yticks(range(k), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     threshold = matrix.max() / 2 if matrix.size else 0
+    fontsize = 12 if k <= 4 else 8
     for i in range(k):
         for j in range(k):
             text = f"{matrix[i, j]:.2f}" if normalize else f"{matrix[i, j]:d}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
                     color="white" if matrix[i, j] > threshold else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     return fig, ax
@@ -422,10 +429,11 @@ def plot_roc_curve(y_true: Any, scores: Any, *, thresholds: Sequence[float] = ()
     if not any(line.get_label() == "chance" for line in ax.get_lines()):
         ax.plot([0, 1], [0, 1], ":", color="0.5", label="chance")
     positives, negatives = y_true == 1, y_true == 0
-    for threshold in thresholds:
+    for threshold, marker in zip(thresholds, itertools.cycle("osD^v")):
         predicted = scores >= threshold
         point = (predicted[negatives].mean(), predicted[positives].mean())  # (FPR, TPR)
-        ax.plot(*point, "o", color=curve.get_color(), markeredgecolor="k", label=f"threshold {threshold:g}")
+        ax.plot(*point, marker, color=curve.get_color(), markeredgecolor="k", markersize=7,
+                label=f"threshold {threshold:g}")
     ax.set_xlabel("false-positive rate")
     ax.set_ylabel("true-positive rate (recall)")
     ax.set_xlim(-0.02, 1.02)
