@@ -240,7 +240,7 @@ def _run_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, metri
 
     training = optimizer is not None
     model.train(training)
-    total_loss, count = torch.zeros((), dtype=torch.float64, device=device), 0
+    batch_losses, count = [], 0  # each batch's summed loss, kept on the device until the end
     outputs, targets = [], []
     with torch.set_grad_enabled(training):
         for batch in loader:
@@ -252,13 +252,14 @@ def _run_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, metri
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
-            total_loss += loss.detach().double() * len(x)  # a sum over examples, without a device sync
+            batch_losses.append(loss.detach() * len(x))  # no device sync inside the loop
             count += len(x)
             if metrics:
                 outputs.append(out.detach().cpu())
                 targets.append(y.detach().cpu())
     if count == 0:
         raise ValueError("the loader yielded no batches")
+    total_loss = torch.stack(batch_losses).cpu().double().sum()  # float64 sum on the CPU (MPS has none)
     result = {"loss": float(total_loss) / count}
     if metrics:
         all_outputs, all_targets = torch.cat(outputs).numpy(), torch.cat(targets).numpy()
