@@ -38,6 +38,7 @@ _SUBMODULES = (
     "pooling",
     "regularization",
     "repro",
+    "training",
     "validation",
 )
 
