@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 
 from dlbook.history import MILESTONES, MODEL_SIZES, Milestone, ModelSize
 from dlbook.validation import as_array, check_positive_int
