@@ -33,13 +33,7 @@ N_LOOP_CONFIGS = 40  # and for the slow, readable one
 N_BACKWARD_CONFIGS = 120
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors: PyTorch's thread pool only adds overhead (10x here on a busy 2-core machine)."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def assert_close(actual: np.ndarray, expected: np.ndarray | torch.Tensor, atol: float = ATOL) -> None:
