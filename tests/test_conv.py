@@ -23,6 +23,7 @@ from dlbook.conv import (
     receptive_field,
     toeplitz_matrix,
 )
+from dlbook.gradcheck import numerical_gradient
 
 # PyTorch warns that it copies the input for an asymmetric "same" padding; that is what we test.
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
@@ -291,14 +292,6 @@ def test_conv2d_backward_by_finite_differences() -> None:
 
     def loss(x_: np.ndarray, w_: np.ndarray, b_: np.ndarray) -> float:
         return float(np.sum(g * conv2d(x_, w_, b_, **kwargs)))
-
-    def numerical_gradient(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-        grad = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            step = np.zeros_like(array)
-            step[index] = eps
-            grad[index] = (f(array + step) - f(array - step)) / (2 * eps)
-        return grad
 
     grads = conv2d_backward(g, x, w, **kwargs)
     assert_close(grads.grad_input, numerical_gradient(lambda v: loss(v, w, b), x), atol=1e-7)

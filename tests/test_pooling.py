@@ -7,6 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from dlbook.gradcheck import numerical_gradient
 from dlbook.pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward, pool_output_size
 
 ATOL = 1e-10
@@ -86,15 +87,6 @@ def test_max_pool2d_ties_go_to_the_first_maximum_like_torch(seed: int) -> None:
     args = (cfg["kernel_size"], cfg["stride"], cfg["padding"])
     assert_close(max_pool2d(cfg["x"], *args), y)
     assert_close(max_pool2d_backward(g, cfg["x"], *args), grad_x)
-
-
-def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[index] = eps
-        grad[index] = (f(x + step) - f(x - step)) / (2 * eps)
-    return grad
 
 
 def test_backward_by_finite_differences() -> None:
