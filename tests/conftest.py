@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 
@@ -13,3 +15,11 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+@pytest.fixture
+def warnings_are_errors():
+    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pytest
@@ -44,12 +43,7 @@ RANDOM = np.random.default_rng(0).normal(scale=3.0, size=200)
 INPUTS = np.concatenate([EXTREMES, RANDOM])
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def test_harness_turns_overflow_into_an_error():

@@ -25,16 +25,17 @@ from dlbook.conv import (
 )
 from dlbook.gradcheck import numerical_gradient
 
-# PyTorch warns that it copies the input for an asymmetric "same" padding; that is what we test.
-pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
-
 ATOL = 1e-10
 N_IM2COL_CONFIGS = 250  # random conv2d configurations for the fast method
 N_LOOP_CONFIGS = 40  # and for the slow, readable one
 N_BACKWARD_CONFIGS = 120
 
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = [
+    # PyTorch warns that it copies the input for an asymmetric "same" padding; that is what we test.
+    pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning"),
+    pytest.mark.usefixtures("one_torch_thread"),
+]
 
 
 def assert_close(actual: np.ndarray, expected: np.ndarray | torch.Tensor, atol: float = ATOL) -> None:

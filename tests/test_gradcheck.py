@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pytest
@@ -12,12 +11,7 @@ from dlbook.gradcheck import GradientCheck, check_gradient, check_gradients, num
 rng = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def test_quadratic_form():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -31,12 +30,7 @@ REDUCTIONS = ["mean", "sum", "none"]
 rng = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def close(actual, expected, atol=ATOL, rtol=0.0):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pytest
@@ -25,12 +24,7 @@ from dlbook.mlp import (
 ATOL = 1e-10
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    """Turn every warning (NumPy overflow, divide by zero, invalid value) into an error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 TORCH_ACTIVATIONS = {
     "relu": nn.ReLU,
