@@ -34,8 +34,15 @@ from pathlib import Path
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1, help="threads for NumPy's BLAS and for PyTorch (default 1)")
-    parser.add_argument("--repeats", type=int, default=30, help="timed calls per function and case (default 30)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads for NumPy's BLAS and for PyTorch (default 1)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=30, help="timed calls per function and case (default 30)"
+    )
     parser.add_argument("--warmup", type=int, default=3, help="untimed calls first (default 3)")
     parser.add_argument("--output", type=Path, default=Path(__file__).with_name("conv_speed.json"))
     return parser.parse_args()
@@ -50,7 +57,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent.parent)
+)  # run from a checkout without installing
 from dlbook.conv import conv2d  # noqa: E402
 
 CASES = [
@@ -71,7 +80,9 @@ def blas_threads() -> int | str:
     return counts.pop() if len(counts) == 1 else str(sorted(counts))
 
 
-def time_interleaved(functions: dict[str, callable], repeats: int, warmup: int) -> dict[str, list[float]]:
+def time_interleaved(
+    functions: dict[str, callable], repeats: int, warmup: int
+) -> dict[str, list[float]]:
     """Call each function ``warmup`` times, then ``repeats`` times in turn, timing every call."""
     for function in functions.values():
         for _ in range(warmup):
@@ -133,8 +144,12 @@ def main() -> None:
             }
         )
 
-    header = f"{'case':<18} {'input':<18} {'weight':<16} {'dlbook ms':>10} {'torch ms':>10} {'ratio':>7}"
-    print(f"conv2d forward, float32, CPU, {ARGS.threads} thread(s) each, median of {ARGS.repeats} calls")
+    header = (
+        f"{'case':<18} {'input':<18} {'weight':<16} {'dlbook ms':>10} {'torch ms':>10} {'ratio':>7}"
+    )
+    print(
+        f"conv2d forward, float32, CPU, {ARGS.threads} thread(s) each, median of {ARGS.repeats} calls"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
@@ -146,10 +161,18 @@ def main() -> None:
 
     report = {
         "benchmark": "dlbook.conv.conv2d (method='im2col') vs torch.nn.functional.conv2d, forward, float32, CPU",
-        "threads": {"numpy_blas": numpy_threads, "torch_intra_op": torch.get_num_threads(), "torch_inter_op": torch.get_num_interop_threads()},
+        "threads": {
+            "numpy_blas": numpy_threads,
+            "torch_intra_op": torch.get_num_threads(),
+            "torch_inter_op": torch.get_num_interop_threads(),
+        },
         "repeats": ARGS.repeats,
         "warmup": ARGS.warmup,
-        "versions": {"python": platform.python_version(), "numpy": np.__version__, "torch": torch.__version__},
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "torch": torch.__version__,
+        },
         "machine": platform.processor() or platform.machine(),
         "cases": results,
     }

@@ -80,7 +80,9 @@ def _as_vectors(x: ArrayLike, name: str, axis: int) -> np.ndarray:
     """Return ``x`` as a float array with at least one dimension and a valid ``axis``."""
     arr = _as_float(x, name)
     if arr.ndim == 0:
-        raise ValueError(f"{name} must have at least 1 dimension (a vector of scores); got a scalar, shape ()")
+        raise ValueError(
+            f"{name} must have at least 1 dimension (a vector of scores); got a scalar, shape ()"
+        )
     if not -arr.ndim <= axis < arr.ndim:
         raise ValueError(f"axis {axis} is out of range for {name} of shape {arr.shape}")
     return arr
@@ -89,7 +91,9 @@ def _as_vectors(x: ArrayLike, name: str, axis: int) -> np.ndarray:
 def _check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
     """Raise ``ValueError`` naming both shapes when they differ."""
     if a.shape != b.shape:
-        raise ValueError(f"{a_name} and {b_name} must have the same shape; got {a_name} {a.shape} and {b_name} {b.shape}")
+        raise ValueError(
+            f"{a_name} and {b_name} must have the same shape; got {a_name} {a.shape} and {b_name} {b.shape}"
+        )
 
 
 # --------------------------------------------------------------------------- identity
@@ -742,7 +746,9 @@ def hardmax_backward(grad_out: ArrayLike) -> np.ndarray:
 #: Elementwise activations by name: ``name -> (function, derivative)``, handy for plotting
 #: ``f`` and ``f'`` side by side and for choosing the hidden activation of an MLP by name.
 #: Softmax, log-softmax and hardmax act on whole vectors and are not included.
-ACTIVATIONS: dict[str, tuple[Callable[[ArrayLike], np.ndarray], Callable[[ArrayLike], np.ndarray]]] = {
+ACTIVATIONS: dict[
+    str, tuple[Callable[[ArrayLike], np.ndarray], Callable[[ArrayLike], np.ndarray]]
+] = {
     "identity": (identity, identity_grad),
     "sigmoid": (sigmoid, sigmoid_grad),
     "tanh": (tanh, tanh_grad),

@@ -119,7 +119,9 @@ class Value:
             # d(a + b)/da = 1, d(a + b)/db = 1
             return out_grad, out_grad
 
-        return Value(self.data + other.data, parents=(self, other), op="+", local_backward=local_backward)
+        return Value(
+            self.data + other.data, parents=(self, other), op="+", local_backward=local_backward
+        )
 
     def __sub__(self, other: Value | float) -> Value:
         other = _as_value(other)
@@ -128,7 +130,9 @@ class Value:
             # d(a - b)/da = 1, d(a - b)/db = -1
             return out_grad, -out_grad
 
-        return Value(self.data - other.data, parents=(self, other), op="-", local_backward=local_backward)
+        return Value(
+            self.data - other.data, parents=(self, other), op="-", local_backward=local_backward
+        )
 
     def __mul__(self, other: Value | float) -> Value:
         other = _as_value(other)

@@ -225,8 +225,14 @@ def receptive_field(layers: Sequence[Sequence[int]]) -> ReceptiveField:
     """
     size, jump = 1, 1
     for index, layer in enumerate(layers):
-        if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or len(layer) not in (2, 3):
-            raise ValueError(f"layer {index} must be (kernel, stride) or (kernel, stride, dilation); got {layer!r}")
+        if (
+            isinstance(layer, (str, bytes))
+            or not isinstance(layer, Sequence)
+            or len(layer) not in (2, 3)
+        ):
+            raise ValueError(
+                f"layer {index} must be (kernel, stride) or (kernel, stride, dilation); got {layer!r}"
+            )
         k = check_positive_int(layer[0], f"kernel size of layer {index}")
         s = check_positive_int(layer[1], f"stride of layer {index}")
         d = check_positive_int(layer[2], f"dilation of layer {index}") if len(layer) == 3 else 1
@@ -246,7 +252,10 @@ def _pair(value: Any, name: str, *, minimum: int = 1) -> Pair:
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or a pair of ints; got {value!r}")
         first, second = value
-        return (check_positive_int(first, name, minimum=minimum), check_positive_int(second, name, minimum=minimum))
+        return (
+            check_positive_int(first, name, minimum=minimum),
+            check_positive_int(second, name, minimum=minimum),
+        )
     size = check_positive_int(value, name, minimum=minimum)  # the same value along both axes
     return (size, size)
 
@@ -262,7 +271,10 @@ def _padding_1d(padding: Any, k: int, s: int, d: int) -> Pair:
         return (p, p)
     if isinstance(padding, Sequence) and len(padding) == 2:
         before, after = padding
-        return (check_positive_int(before, "padding", minimum=0), check_positive_int(after, "padding", minimum=0))
+        return (
+            check_positive_int(before, "padding", minimum=0),
+            check_positive_int(after, "padding", minimum=0),
+        )
     raise ValueError(
         f"padding must be a non-negative int, a (before, after) pair or one of {PADDING_MODES}; got {padding!r}"
     )
@@ -283,7 +295,9 @@ def _float_dtype(*arrays: np.ndarray) -> np.dtype:
     return np.result_type(*arrays, 1.0)
 
 
-def _check_layer_args(x: Any, weight: Any, bias: Any, *, ndim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _check_layer_args(
+    x: Any, weight: Any, bias: Any, *, ndim: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Check the input, weight and bias of a batched layer with ``ndim - 2`` spatial axes."""
     x = as_array(x, "x", ndim=ndim)
     weight = as_array(weight, "weight", ndim=ndim)
@@ -298,7 +312,9 @@ def _check_layer_args(x: Any, weight: Any, bias: Any, *, ndim: int) -> tuple[np.
     return x, weight, bias
 
 
-def _check_kernel_fits(x_shape: tuple[int, ...], w_shape: tuple[int, ...], pads: Pads, dilation: Pair) -> None:
+def _check_kernel_fits(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], pads: Pads, dilation: Pair
+) -> None:
     """Raise a ValueError naming the shapes when the dilated kernel is larger than the padded input."""
     for axis in (0, 1):
         size = x_shape[-2 + axis] + sum(pads[axis])
@@ -449,7 +465,9 @@ def col2im(
         )
     channels = rows // (kh * kw)
     patches = cols.reshape(n, channels, kh, kw, out_h, out_w)  # (N, C, kh, kw, Ho, Wo)
-    images = np.zeros((n, channels, height + top + bottom, width + left + right), dtype=_float_dtype(cols))
+    images = np.zeros(
+        (n, channels, height + top + bottom, width + left + right), dtype=_float_dtype(cols)
+    )
     for a in range(kh):  # one kernel tap at a time: tap (a, b) of every patch
         for b in range(kw):
             rows_hit = slice(a * dh, a * dh + sh * (out_h - 1) + 1, sh)
@@ -470,7 +488,9 @@ def _output_hw(padded_hw: tuple[int, ...], kernel: Pair, stride: Pair, dilation:
     return out_h, out_w
 
 
-def _correlate_loop(x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair) -> np.ndarray:
+def _correlate_loop(
+    x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair
+) -> np.ndarray:
     """Cross-correlation of a padded batch, one output number at a time (written to be read)."""
     n_images = x_padded.shape[0]
     c_out, _, kh, kw = weight.shape
@@ -483,17 +503,23 @@ def _correlate_loop(x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dila
             for i in range(out_h):
                 for j in range(out_w):
                     top, left = i * sh, j * sw
-                    patch = x_padded[n, :, top : top + span_h : dh, left : left + span_w : dw]  # (C_in, kh, kw)
+                    patch = x_padded[
+                        n, :, top : top + span_h : dh, left : left + span_w : dw
+                    ]  # (C_in, kh, kw)
                     out[n, o, i, j] = np.sum(patch * weight[o])
     return out
 
 
-def _correlate_im2col(x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair) -> np.ndarray:
+def _correlate_im2col(
+    x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair
+) -> np.ndarray:
     """Cross-correlation of a padded batch as one matrix product (written to be fast)."""
     c_out, _, kh, kw = weight.shape
     dtype = _float_dtype(x_padded, weight)
     out_h, out_w = _output_hw(x_padded.shape[2:], (kh, kw), stride, dilation)
-    cols = _unfold(x_padded.astype(dtype, copy=False), (kh, kw), stride, dilation)  # (N, C_in*kh*kw, Ho*Wo)
+    cols = _unfold(
+        x_padded.astype(dtype, copy=False), (kh, kw), stride, dilation
+    )  # (N, C_in*kh*kw, Ho*Wo)
     rows = weight.astype(dtype, copy=False).reshape(c_out, -1)  # (C_out, C_in*kh*kw)
     out = rows @ cols  # (N, C_out, Ho*Wo): one matrix product per image, all in BLAS
     return out.reshape(x_padded.shape[0], c_out, out_h, out_w)
@@ -546,7 +572,10 @@ def _correlate_or_convolve(
         kernel = as_array(weight, "kernel", ndim=2)
         if bias is not None:
             raise ValueError("bias needs batched input (N, C_in, H, W); got a 2-D image and kernel")
-        shapes_for_errors = (x_array.shape, kernel.shape)  # error messages name the shapes the user gave
+        shapes_for_errors = (
+            x_array.shape,
+            kernel.shape,
+        )  # error messages name the shapes the user gave
         x_array, weight = x_array[None, None], kernel[None, None]  # (1, 1, H, W), (1, 1, kh, kw)
     x_array, weight, bias = _check_layer_args(x_array, weight, bias, ndim=4)
     if not single_image:
@@ -557,7 +586,9 @@ def _correlate_or_convolve(
     if flip:  # true convolution: rotate the kernel by 180 degrees and mirror the padding
         weight = np.flip(weight, axis=(2, 3))
         pads = (pads[0][::-1], pads[1][::-1])
-    out = _correlate_batched(x_array, weight, bias, stride, pads, dilation, method, shapes_for_errors)
+    out = _correlate_batched(
+        x_array, weight, bias, stride, pads, dilation, method, shapes_for_errors
+    )
     return out[0, 0] if single_image else out
 
 
@@ -611,7 +642,9 @@ def correlate2d(
                [27., 45., 33.],
                [24., 39., 28.]])
     """
-    return _correlate_or_convolve(x, weight, bias, stride, padding, dilation, method, flip=False, allow_2d=True)
+    return _correlate_or_convolve(
+        x, weight, bias, stride, padding, dilation, method, flip=False, allow_2d=True
+    )
 
 
 def convolve2d(
@@ -657,7 +690,9 @@ def convolve2d(
         >>> correlate2d(signal, np.array([[1.0, 10.0]]), padding="full")
         array([[10., 21., 32.,  3.]])
     """
-    return _correlate_or_convolve(x, weight, bias, stride, padding, dilation, method, flip=True, allow_2d=True)
+    return _correlate_or_convolve(
+        x, weight, bias, stride, padding, dilation, method, flip=True, allow_2d=True
+    )
 
 
 def conv2d(
@@ -708,7 +743,9 @@ def conv2d(
                [19., 28., 19.],
                [13., 19., 13.]])
     """
-    return _correlate_or_convolve(x, weight, bias, stride, padding, dilation, method, flip=False, allow_2d=False)
+    return _correlate_or_convolve(
+        x, weight, bias, stride, padding, dilation, method, flip=False, allow_2d=False
+    )
 
 
 def conv1d(
@@ -756,9 +793,17 @@ def conv1d(
     x, weight, bias = _check_layer_args(x, weight, bias, ndim=3)
     s = check_positive_int(stride, "stride")
     d = check_positive_int(dilation, "dilation")
-    pads = ((0, 0), _padding_1d(padding, weight.shape[2], s, d))  # no padding along the dummy height axis
-    x_2d, weight_2d = x[:, :, None, :], weight[:, :, None, :]  # (N, C_in, 1, L), (C_out, C_in, 1, k)
-    out = _correlate_batched(x_2d, weight_2d, bias, (1, s), pads, (1, d), method, (x.shape, weight.shape))
+    pads = (
+        (0, 0),
+        _padding_1d(padding, weight.shape[2], s, d),
+    )  # no padding along the dummy height axis
+    x_2d, weight_2d = (
+        x[:, :, None, :],
+        weight[:, :, None, :],
+    )  # (N, C_in, 1, L), (C_out, C_in, 1, k)
+    out = _correlate_batched(
+        x_2d, weight_2d, bias, (1, s), pads, (1, d), method, (x.shape, weight.shape)
+    )
     return out[:, :, 0, :]  # (N, C_out, L_out)
 
 
@@ -881,9 +926,13 @@ def conv2d_backward(
     # 3. Input: spread g out by the stride, then take its full correlation with the flipped kernel.
     spread = np.zeros((n, c_out, sh * (out_h - 1) + 1, sw * (out_w - 1) + 1), dtype=dtype)
     spread[:, :, ::sh, ::sw] = grad_output  # (N, C_out, sh*(Ho-1)+1, sw*(Wo-1)+1)
-    flipped = np.flip(weight, axis=(2, 3)).transpose(1, 0, 2, 3)  # (C_in, C_out, kh, kw): rotated by 180 degrees
+    flipped = np.flip(weight, axis=(2, 3)).transpose(
+        1, 0, 2, 3
+    )  # (C_in, C_out, kh, kw): rotated by 180 degrees
     full = ((dh * (kh - 1),) * 2, (dw * (kw - 1),) * 2)  # "full" padding for the dilated kernel
-    grad_used = _correlate_padded(_pad(spread, full), flipped, (1, 1), (dh, dw), method)  # (N, C_in, used_h, used_w)
+    grad_used = _correlate_padded(
+        _pad(spread, full), flipped, (1, 1), (dh, dw), method
+    )  # (N, C_in, used_h, used_w)
     grad_padded = np.zeros((n, c_in, height + top + bottom, width + left + right), dtype=dtype)
     grad_padded[:, :, :used_h, :used_w] = grad_used
     grad_input = grad_padded[:, :, top : top + height, left : left + width]  # drop the padding
@@ -985,9 +1034,13 @@ def conv_matrix(
                 for c in range(c_in):
                     for a in range(kh):
                         for b in range(kw):
-                            r = i * sh + a * dh - top  # input pixel under tap (a, b), in unpadded coordinates
+                            r = (
+                                i * sh + a * dh - top
+                            )  # input pixel under tap (a, b), in unpadded coordinates
                             q = j * sw + b * dw - left
-                            if 0 <= r < height and 0 <= q < width:  # taps on the zero padding add nothing
+                            if (
+                                0 <= r < height and 0 <= q < width
+                            ):  # taps on the zero padding add nothing
                                 matrix[row, (c * height + r) * width + q] = kernel[o, c, a, b]
     return matrix
 

@@ -56,12 +56,28 @@ __all__ = [
 ]
 
 FASHION_MNIST_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 CIFAR10_CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer",
-    "dog", "frog", "horse", "ship", "truck",
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
 )
 
 
@@ -135,18 +151,30 @@ DATASETS: dict[str, Dataset] = {
     "fashion_mnist": Dataset(
         name="fashion_mnist",
         files=(
-            RemoteFile("train-images-idx3-ubyte.gz", _FASHION_URL + "train-images-idx3-ubyte.gz",
-                       "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-                       ("b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",)),
-            RemoteFile("train-labels-idx1-ubyte.gz", _FASHION_URL + "train-labels-idx1-ubyte.gz",
-                       "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-                       ("0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",)),
-            RemoteFile("t10k-images-idx3-ubyte.gz", _FASHION_URL + "t10k-images-idx3-ubyte.gz",
-                       "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-                       ("cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",)),
-            RemoteFile("t10k-labels-idx1-ubyte.gz", _FASHION_URL + "t10k-labels-idx1-ubyte.gz",
-                       "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-                       ("8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",)),
+            RemoteFile(
+                "train-images-idx3-ubyte.gz",
+                _FASHION_URL + "train-images-idx3-ubyte.gz",
+                "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+                ("b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",),
+            ),
+            RemoteFile(
+                "train-labels-idx1-ubyte.gz",
+                _FASHION_URL + "train-labels-idx1-ubyte.gz",
+                "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+                ("0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",),
+            ),
+            RemoteFile(
+                "t10k-images-idx3-ubyte.gz",
+                _FASHION_URL + "t10k-images-idx3-ubyte.gz",
+                "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+                ("cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",),
+            ),
+            RemoteFile(
+                "t10k-labels-idx1-ubyte.gz",
+                _FASHION_URL + "t10k-labels-idx1-ubyte.gz",
+                "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+                ("8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",),
+            ),
         ),
         system_dirs=("/usr/share/datasets/fashion-mnist",),
         debian_package="dataset-fashion-mnist",
@@ -155,14 +183,26 @@ DATASETS: dict[str, Dataset] = {
     "mnist": Dataset(
         name="mnist",
         files=(
-            RemoteFile("train-images-idx3-ubyte.gz", _MNIST_URL + "train-images-idx3-ubyte.gz",
-                       "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
-            RemoteFile("train-labels-idx1-ubyte.gz", _MNIST_URL + "train-labels-idx1-ubyte.gz",
-                       "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
-            RemoteFile("t10k-images-idx3-ubyte.gz", _MNIST_URL + "t10k-images-idx3-ubyte.gz",
-                       "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
-            RemoteFile("t10k-labels-idx1-ubyte.gz", _MNIST_URL + "t10k-labels-idx1-ubyte.gz",
-                       "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+            RemoteFile(
+                "train-images-idx3-ubyte.gz",
+                _MNIST_URL + "train-images-idx3-ubyte.gz",
+                "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+            ),
+            RemoteFile(
+                "train-labels-idx1-ubyte.gz",
+                _MNIST_URL + "train-labels-idx1-ubyte.gz",
+                "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+            ),
+            RemoteFile(
+                "t10k-images-idx3-ubyte.gz",
+                _MNIST_URL + "t10k-images-idx3-ubyte.gz",
+                "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+            ),
+            RemoteFile(
+                "t10k-labels-idx1-ubyte.gz",
+                _MNIST_URL + "t10k-labels-idx1-ubyte.gz",
+                "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+            ),
         ),
         system_dirs=("/usr/share/datasets/mnist",),
         description="LeCun, Cortes and Burges' 70,000 28x28 grayscale handwritten digits",
@@ -170,8 +210,11 @@ DATASETS: dict[str, Dataset] = {
     "cifar10": Dataset(
         name="cifar10",
         files=(
-            RemoteFile("cifar-10-binary.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz",
-                       "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"),
+            RemoteFile(
+                "cifar-10-binary.tar.gz",
+                "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz",
+                "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+            ),
         ),
         description="Krizhevsky's 60,000 32x32 colour images in 10 classes (binary version)",
     ),
@@ -251,21 +294,30 @@ def fetch(dataset: str | Dataset, filename: str, *, download: bool = True) -> Pa
     cache_dir = data_home() / spec.name
     cached = cache_dir / entry.name
     if cached.exists():
-        return _verify(cached, entry, f"Delete {cached} and call the loader again to download a fresh copy.")
+        return _verify(
+            cached, entry, f"Delete {cached} and call the loader again to download a fresh copy."
+        )
     for system_dir in spec.system_dirs:
         candidate = Path(system_dir) / entry.name
         if candidate.exists():
-            fix = (f"Reinstall it (apt-get install --reinstall {spec.debian_package})"
-                   if spec.debian_package else "Remove it")
+            fix = (
+                f"Reinstall it (apt-get install --reinstall {spec.debian_package})"
+                if spec.debian_package
+                else "Remove it"
+            )
             return _verify(candidate, entry, f"{fix}, or put a good copy in {cache_dir}.")
     where = _where_to_get(spec, entry)
     if not download:
-        raise DatasetUnavailableError(f"No local copy of {spec.name}/{entry.name} and download=False. {where}")
+        raise DatasetUnavailableError(
+            f"No local copy of {spec.name}/{entry.name} and download=False. {where}"
+        )
     return _download(spec, entry, cache_dir, where)
 
 
 def _where_to_get(spec: Dataset, entry: RemoteFile) -> str:
-    places = [f"put {entry.name} in {data_home() / spec.name} (set DLBOOK_DATA to choose another cache directory)"]
+    places = [
+        f"put {entry.name} in {data_home() / spec.name} (set DLBOOK_DATA to choose another cache directory)"
+    ]
     if spec.debian_package:
         places.append(f"install Debian's package: apt-get install {spec.debian_package}")
     places.append(f"or download it from {entry.url} (sha256 {entry.sha256})")
@@ -299,8 +351,14 @@ def _download(spec: Dataset, entry: RemoteFile, cache_dir: Path, where: str) -> 
     return Path(path)
 
 
-_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
-               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+_IDX_DTYPES = {
+    0x08: np.uint8,
+    0x09: np.int8,
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
 
 
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
@@ -332,8 +390,10 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         with opener(path, "rb") as fh:
             raw = fh.read()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataIntegrityError(f"{path} cannot be read as {'gzip' if opener is gzip.open else 'IDX'}: {exc}. "
-                                 "It may be truncated: delete it and fetch it again.") from exc
+        raise DataIntegrityError(
+            f"{path} cannot be read as {'gzip' if opener is gzip.open else 'IDX'}: {exc}. "
+            "It may be truncated: delete it and fetch it again."
+        ) from exc
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise DataIntegrityError(f"{path} is not an IDX file (bad magic number {raw[:4]!r})")
     ndim = raw[3]
@@ -348,7 +408,11 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
             f"{path} has {len(raw) - header} data bytes but its header promises shape {shape} "
             f"({expected} bytes): the file is truncated or corrupted; delete it and fetch it again."
         )
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    return (
+        np.frombuffer(raw, dtype=dtype, offset=header)
+        .reshape(shape)
+        .astype(dtype.newbyteorder("="))
+    )
 
 
 def _load_idx_pair(dataset: str, split: str, download: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -363,7 +427,9 @@ def _load_idx_pair(dataset: str, split: str, download: bool) -> tuple[np.ndarray
     return images, labels.astype(np.int64)
 
 
-def load_fashion_mnist(split: str = "train", *, download: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def load_fashion_mnist(
+    split: str = "train", *, download: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Load Fashion-MNIST (offline from Debian's package or the cache when possible).
 
     Args:
@@ -407,7 +473,9 @@ def load_mnist(split: str = "train", *, download: bool = True) -> tuple[np.ndarr
 _CIFAR_RECORD = 1 + 3 * 32 * 32
 
 
-def read_cifar10_binary(path: str | os.PathLike[str], split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def read_cifar10_binary(
+    path: str | os.PathLike[str], split: str = "train"
+) -> tuple[np.ndarray, np.ndarray]:
     """Read CIFAR-10's binary archive (``cifar-10-binary.tar.gz``) without extracting or unpickling.
 
     Each record is one label byte followed by 3,072 pixel bytes: the 1,024 red values,
@@ -441,15 +509,21 @@ def read_cifar10_binary(path: str | os.PathLike[str], split: str = "train") -> t
                     assert fh is not None
                     chunks[base] = fh.read()
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise DataIntegrityError(f"{path} is not a readable CIFAR-10 binary archive: {exc}") from exc
+        raise DataIntegrityError(
+            f"{path} is not a readable CIFAR-10 binary archive: {exc}"
+        ) from exc
     missing = [n for n in names if n not in chunks]
     if missing:
-        raise DataIntegrityError(f"{path} lacks {', '.join(missing)}: is it cifar-10-binary.tar.gz?")
+        raise DataIntegrityError(
+            f"{path} lacks {', '.join(missing)}: is it cifar-10-binary.tar.gz?"
+        )
     images, labels = [], []
     for name in names:
         raw = np.frombuffer(chunks[name], dtype=np.uint8)
         if raw.size % _CIFAR_RECORD:
-            raise DataIntegrityError(f"{name} in {path} holds {raw.size} bytes, not a multiple of {_CIFAR_RECORD}")
+            raise DataIntegrityError(
+                f"{name} in {path} holds {raw.size} bytes, not a multiple of {_CIFAR_RECORD}"
+            )
         records = raw.reshape(-1, _CIFAR_RECORD)  # (N, 1 + 3072)
         labels.append(records[:, 0].astype(np.int64))
         images.append(records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))  # (N, 32, 32, 3)

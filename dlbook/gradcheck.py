@@ -32,7 +32,13 @@ from numpy.typing import ArrayLike
 
 from dlbook.validation import as_array, check_positive_number
 
-__all__ = ["GradientCheck", "check_gradient", "check_gradients", "numerical_gradient", "relative_error"]
+__all__ = [
+    "GradientCheck",
+    "check_gradient",
+    "check_gradients",
+    "numerical_gradient",
+    "relative_error",
+]
 
 #: The smallest positive normal float64 (about 2.2e-308): the floor of the denominator
 #: in :func:`relative_error`, so that comparing two zero gradients gives 0 instead of 0/0.
@@ -57,11 +63,15 @@ def _scalar_output(value: Any) -> float:
     """Return the value of f as a float, checking that f returned a single number."""
     arr = np.asarray(value)
     if arr.size != 1 or arr.dtype.kind not in "biuf":
-        raise ValueError(f"f must return a single real number; got {type(value).__name__} of shape {arr.shape}")
+        raise ValueError(
+            f"f must return a single real number; got {type(value).__name__} of shape {arr.shape}"
+        )
     return float(arr.item())
 
 
-def numerical_gradient(f: Callable[[np.ndarray], Any], x: ArrayLike, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[np.ndarray], Any], x: ArrayLike, eps: float = 1e-6
+) -> np.ndarray:
     r"""The gradient of a scalar function f at x, by central differences.
 
     Each entry :math:`x_i` in turn is set to :math:`x_i + \epsilon` and to
@@ -103,7 +113,11 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: ArrayLike, eps: float 
             f"x must be float64 for finite differences (the rounding error of {x.dtype} swamps a step of {eps}); "
             f"got dtype {x.dtype}: use x.astype(np.float64)"
         )
-    point = x if isinstance(x, np.ndarray) and x.dtype == np.float64 else as_array(x, "x").astype(np.float64)
+    point = (
+        x
+        if isinstance(x, np.ndarray) and x.dtype == np.float64
+        else as_array(x, "x").astype(np.float64)
+    )
     if not point.flags.writeable:
         point = point.copy()
     grad = np.zeros_like(point)
@@ -203,10 +217,14 @@ def check_gradient(
     analytic = as_array(analytic, "analytic_grad").astype(np.float64)
     x_shape = np.shape(x)
     if analytic.shape != x_shape:
-        raise ValueError(f"analytic_grad must have the shape of x; got analytic_grad {analytic.shape} and x {x_shape}")
+        raise ValueError(
+            f"analytic_grad must have the shape of x; got analytic_grad {analytic.shape} and x {x_shape}"
+        )
     numerical = numerical_gradient(f, x, eps=eps)
     error = relative_error(numerical, analytic)
-    return GradientCheck(relative_error=error, passed=bool(error < tol), numerical=numerical, analytic=analytic)
+    return GradientCheck(
+        relative_error=error, passed=bool(error < tol), numerical=numerical, analytic=analytic
+    )
 
 
 def check_gradients(
@@ -252,7 +270,11 @@ def check_gradients(
         )
     results = {}
     for name, value in params.items():
-        if not isinstance(value, np.ndarray) or value.dtype != np.float64 or not value.flags.writeable:
+        if (
+            not isinstance(value, np.ndarray)
+            or value.dtype != np.float64
+            or not value.flags.writeable
+        ):
             if isinstance(value, np.ndarray):
                 described = f"a {'read-only ' if not value.flags.writeable else ''}array of dtype {value.dtype}"
             else:

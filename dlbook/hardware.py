@@ -107,7 +107,10 @@ def matmul_gflops(
 
 
 def matmul_throughput_table(
-    sizes: Sequence[int], *, backends: Sequence[tuple[str, str | None]] = (("numpy", None),), **kwargs: Any
+    sizes: Sequence[int],
+    *,
+    backends: Sequence[tuple[str, str | None]] = (("numpy", None),),
+    **kwargs: Any,
 ) -> Any:
     """Measure :func:`matmul_gflops` for several sizes and backends and return a pandas DataFrame.
 
@@ -128,6 +131,12 @@ def matmul_throughput_table(
     rows = []
     for backend, device in backends:
         for n in sizes:
-            rows.append({"n": n, "backend": backend, "device": device or "cpu",
-                         "gflops": matmul_gflops(n, backend=backend, device=device, **kwargs)})
+            rows.append(
+                {
+                    "n": n,
+                    "backend": backend,
+                    "device": device or "cpu",
+                    "gflops": matmul_gflops(n, backend=backend, device=device, **kwargs),
+                }
+            )
     return pd.DataFrame(rows)

@@ -53,8 +53,14 @@ def _check_arguments(
     if isinstance(shape, (int, np.integer)):
         shape = (shape,)
     if not isinstance(shape, Sequence):
-        raise TypeError(f"shape must be a tuple of positive integers; got {type(shape).__name__} {shape!r}")
-    return fan_in, fan_out, tuple(check_positive_int(size, f"shape[{i}]") for i, size in enumerate(shape))
+        raise TypeError(
+            f"shape must be a tuple of positive integers; got {type(shape).__name__} {shape!r}"
+        )
+    return (
+        fan_in,
+        fan_out,
+        tuple(check_positive_int(size, f"shape[{i}]") for i, size in enumerate(shape)),
+    )
 
 
 def xavier_uniform(

@@ -76,7 +76,9 @@ def _as_float(value: ArrayLike, name: str) -> np.ndarray:
     return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
-def _same_shape(prediction: ArrayLike, target: ArrayLike, pred_name: str) -> tuple[np.ndarray, np.ndarray]:
+def _same_shape(
+    prediction: ArrayLike, target: ArrayLike, pred_name: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Return prediction and target as float arrays after checking they have the same, non-empty shape."""
     pred = _as_float(prediction, pred_name)
     tgt = _as_float(target, "target")
@@ -106,7 +108,9 @@ def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.nda
     )
     if tgt.shape == (n_examples,):
         if tgt.dtype.kind not in "iu":
-            raise TypeError(f"target must be {expected}; got dtype {tgt.dtype} (convert labels with .astype(int))")
+            raise TypeError(
+                f"target must be {expected}; got dtype {tgt.dtype} (convert labels with .astype(int))"
+            )
         if np.any(tgt < 0) or np.any(tgt >= n_classes):
             raise ValueError(
                 f"class labels must lie in [0, {n_classes - 1}] for {n_classes} classes; "
@@ -124,7 +128,9 @@ def _as_scores(value: ArrayLike, name: str) -> np.ndarray:
     """Return an (N, K) float array of probabilities or logits with N, K >= 1."""
     arr = _as_float(value, name)
     if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(f"{name} must have shape (N, K) with N, K >= 1 (examples x classes); got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must have shape (N, K) with N, K >= 1 (examples x classes); got shape {arr.shape}"
+        )
     return arr
 
 

@@ -116,7 +116,9 @@ def _as_float(value: ArrayLike, name: str, ndim: int) -> np.ndarray:
     return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
-def _check_dense_shapes(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, x_name: str = "x") -> None:
+def _check_dense_shapes(
+    x: np.ndarray, W: np.ndarray, b: np.ndarray | None, x_name: str = "x"
+) -> None:
     """Check that x (N, in), W (in, out) and b (out,) fit together; name the shapes otherwise."""
     if x.shape[1] != W.shape[0]:
         raise ValueError(
@@ -124,13 +126,17 @@ def _check_dense_shapes(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, x_na
             f"got {x_name} (N, in) = {x.shape} and W (in, out) = {W.shape}"
         )
     if b is not None and b.shape != (W.shape[1],):
-        raise ValueError(f"b must have shape (out,) = ({W.shape[1]},) to match W (in, out) = {W.shape}; got b {b.shape}")
+        raise ValueError(
+            f"b must have shape (out,) = ({W.shape[1]},) to match W (in, out) = {W.shape}; got b {b.shape}"
+        )
 
 
 def _check_params(params: Params) -> Params:
     """Check the list of (W, b) pairs and that consecutive layers fit; return them as float arrays."""
     if isinstance(params, (str, bytes)) or not isinstance(params, Sequence) or len(params) == 0:
-        raise TypeError(f"params must be a non-empty list of (W, b) pairs; got {type(params).__name__}")
+        raise TypeError(
+            f"params must be a non-empty list of (W, b) pairs; got {type(params).__name__}"
+        )
     checked = []
     for layer, pair in enumerate(params, start=1):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
@@ -138,7 +144,9 @@ def _check_params(params: Params) -> Params:
         W = _as_float(pair[0], f"W{layer}", ndim=2)
         b = _as_float(pair[1], f"b{layer}", ndim=1)
         if b.shape != (W.shape[1],):
-            raise ValueError(f"b{layer} must have shape ({W.shape[1]},) to match W{layer} {W.shape}; got b{layer} {b.shape}")
+            raise ValueError(
+                f"b{layer} must have shape ({W.shape[1]},) to match W{layer} {W.shape}; got b{layer} {b.shape}"
+            )
         if checked and checked[-1][0].shape[1] != W.shape[0]:
             previous = checked[-1][0].shape
             raise ValueError(
@@ -163,7 +171,9 @@ def _as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
         return rng
     if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
         return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an integer seed or None; got {type(rng).__name__}")
+    raise TypeError(
+        f"rng must be a numpy.random.Generator, an integer seed or None; got {type(rng).__name__}"
+    )
 
 
 # --------------------------------------------------------------------------- a dense layer
@@ -199,7 +209,9 @@ def dense_forward(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.ndarray:
     return x @ W + b  # (N, in) @ (in, out) + (out,) -> (N, out)
 
 
-def dense_backward(grad_z: ArrayLike, x: ArrayLike, W: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def dense_backward(
+    grad_z: ArrayLike, x: ArrayLike, W: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Backward pass of a dense layer: the gradients with respect to x, W and b.
 
     With :math:`G = \partial L / \partial Z` for :math:`Z = X W + b`:
@@ -275,13 +287,19 @@ def count_parameters(layer_sizes: Sequence[int]) -> int:
 def _check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
     """Return the layer sizes as a list of positive ints (at least two of them)."""
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(f"layer_sizes must be a sequence of integers such as [2, 4, 1]; got {type(layer_sizes).__name__}")
+        raise TypeError(
+            f"layer_sizes must be a sequence of integers such as [2, 4, 1]; got {type(layer_sizes).__name__}"
+        )
     if len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes needs at least an input and an output size; got {list(layer_sizes)}")
+        raise ValueError(
+            f"layer_sizes needs at least an input and an output size; got {list(layer_sizes)}"
+        )
     return [check_positive_int(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
 
 
-def init_mlp(layer_sizes: Sequence[int], rng: np.random.Generator | int | None = None, init: str = "he") -> Params:
+def init_mlp(
+    layer_sizes: Sequence[int], rng: np.random.Generator | int | None = None, init: str = "he"
+) -> Params:
     r"""Random initial weights and zero biases for an MLP.
 
     - ``"he"`` (He et al., 2015, for ReLU-like activations): :math:`W_{ij} \sim \mathcal{N}(0, 2/n_{\mathrm{in}})`.
@@ -484,7 +502,9 @@ def mlp_backward(
     """
     params = _check_params(params)
     if len(cache.pre_activations) != len(params):
-        raise ValueError(f"cache comes from a network with {len(cache.pre_activations)} layers, params have {len(params)}")
+        raise ValueError(
+            f"cache comes from a network with {len(cache.pre_activations)} layers, params have {len(params)}"
+        )
     if (grad_out is None) == (targets is None and loss is None):
         raise ValueError("give either grad_out, or targets and loss (not both, not neither)")
 
@@ -492,7 +512,9 @@ def mlp_backward(
         grad_out = _as_float(grad_out, "grad_out", ndim=2)
         out_shape = cache.activations[-1].shape
         if grad_out.shape != out_shape:
-            raise ValueError(f"grad_out must have the shape of the network output (N, n_L) = {out_shape}; got {grad_out.shape}")
+            raise ValueError(
+                f"grad_out must have the shape of the network output (N, n_L) = {out_shape}; got {grad_out.shape}"
+            )
         delta = _output_delta(cache, grad_out)
     else:
         if targets is None or loss is None:
@@ -501,19 +523,27 @@ def mlp_backward(
         if loss == "mse":
             delta = _output_delta(cache, mse_grad(cache.activations[-1], targets))
         elif loss == "binary_cross_entropy_with_logits":
-            delta = binary_cross_entropy_with_logits_grad(cache.pre_activations[-1], targets)  # (P - Y) / (N n_L)
+            delta = binary_cross_entropy_with_logits_grad(
+                cache.pre_activations[-1], targets
+            )  # (P - Y) / (N n_L)
         else:
-            delta = categorical_cross_entropy_with_logits_grad(cache.pre_activations[-1], targets)  # (P - Y) / N
+            delta = categorical_cross_entropy_with_logits_grad(
+                cache.pre_activations[-1], targets
+            )  # (P - Y) / N
 
     f_grad = ACTIVATIONS[cache.activation][1]
     grads: Params = []  # filled from the last layer to the first
     for layer in range(len(params), 0, -1):  # l = L, L-1, ..., 1
         W = params[layer - 1][0]  # W^(l), (n_{l-1}, n_l)
         a_prev = cache.activations[layer - 1]  # A^(l-1), (N, n_{l-1})
-        grad_a_prev, grad_W, grad_b = dense_backward(delta, a_prev, W)  # grad_a_prev = Delta^(l) W^T
+        grad_a_prev, grad_W, grad_b = dense_backward(
+            delta, a_prev, W
+        )  # grad_a_prev = Delta^(l) W^T
         grads.append((grad_W, grad_b))
         if layer > 1:
-            delta = grad_a_prev * f_grad(cache.pre_activations[layer - 2])  # Delta^(l-1) = (Delta^(l) W^T) * f'(Z^(l-1))
+            delta = grad_a_prev * f_grad(
+                cache.pre_activations[layer - 2]
+            )  # Delta^(l-1) = (Delta^(l) W^T) * f'(Z^(l-1))
     grads.reverse()  # back to the order of params: layer 1 first
     return grads
 
@@ -630,7 +660,9 @@ class MLP:
         assert self.cache is not None
         return mlp_loss(self.cache, targets, self.loss_name)
 
-    def backward(self, targets: ArrayLike | None = None, *, grad_out: ArrayLike | None = None) -> dict[str, np.ndarray]:
+    def backward(
+        self, targets: ArrayLike | None = None, *, grad_out: ArrayLike | None = None
+    ) -> dict[str, np.ndarray]:
         """Gradients of the loss for the batch of the last :meth:`forward`, named like :meth:`parameters`.
 
         Args:
@@ -654,7 +686,9 @@ class MLP:
             {'W1': (2, 3), 'b1': (3,), 'W2': (3, 1), 'b2': (1,)}
         """
         if self.cache is None:
-            raise RuntimeError("call forward (or loss) before backward: there is no cached forward pass")
+            raise RuntimeError(
+                "call forward (or loss) before backward: there is no cached forward pass"
+            )
         if grad_out is not None:
             grads = mlp_backward(self.params, self.cache, grad_out, targets=targets)
         else:

@@ -42,7 +42,12 @@ from typing import Any
 
 import numpy as np
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number, check_unit_interval
+from dlbook.validation import (
+    as_array,
+    check_positive_int,
+    check_positive_number,
+    check_unit_interval,
+)
 
 __all__ = [
     "sgd_update",
@@ -71,21 +76,31 @@ def _check_betas(betas: Any) -> tuple[float, float]:
 def _check_params(params: Any) -> list[np.ndarray]:
     """Return the list of parameter arrays after checking they can be updated in place."""
     if isinstance(params, np.ndarray):
-        raise TypeError(f"params must be a list of arrays; got a single array of shape {params.shape} (write [w])")
+        raise TypeError(
+            f"params must be a list of arrays; got a single array of shape {params.shape} (write [w])"
+        )
     params = list(params)
     if not params:
         raise ValueError("params must hold at least one array; got an empty list")
     for i, param in enumerate(params):
         if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
-            given = f"an array of dtype {param.dtype}" if isinstance(param, np.ndarray) else type(param).__name__
-            raise TypeError(f"params[{i}] must be a NumPy array of floats (it is updated in place); got {given}")
+            given = (
+                f"an array of dtype {param.dtype}"
+                if isinstance(param, np.ndarray)
+                else type(param).__name__
+            )
+            raise TypeError(
+                f"params[{i}] must be a NumPy array of floats (it is updated in place); got {given}"
+            )
     return params
 
 
 def _check_grads(grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
     """Return the gradients as arrays after checking there is one per parameter, of its shape."""
     if isinstance(grads, np.ndarray):
-        raise TypeError(f"grads must be a list of arrays, one per parameter; got a single array of shape {grads.shape}")
+        raise TypeError(
+            f"grads must be a list of arrays, one per parameter; got a single array of shape {grads.shape}"
+        )
     grads = list(grads)
     if len(grads) != len(params):
         raise ValueError(f"expected {len(params)} gradients, one per parameter; got {len(grads)}")
@@ -95,13 +110,17 @@ def _check_grads(grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
     ]
 
 
-def _check_sgd_options(lr: Any, momentum: Any, dampening: Any, nesterov: Any, weight_decay: Any) -> None:
+def _check_sgd_options(
+    lr: Any, momentum: Any, dampening: Any, nesterov: Any, weight_decay: Any
+) -> None:
     check_positive_number(lr, "lr", allow_zero=True)
     check_positive_number(momentum, "momentum", allow_zero=True)
     check_positive_number(dampening, "dampening", allow_zero=True)
     check_positive_number(weight_decay, "weight_decay", allow_zero=True)
     if nesterov and (momentum == 0 or dampening != 0):
-        raise ValueError(f"Nesterov momentum needs momentum > 0 and dampening = 0; got momentum={momentum}, dampening={dampening}")
+        raise ValueError(
+            f"Nesterov momentum needs momentum > 0 and dampening = 0; got momentum={momentum}, dampening={dampening}"
+        )
 
 
 def _check_rmsprop_options(lr: Any, alpha: Any, eps: Any, weight_decay: Any, momentum: Any) -> None:
@@ -490,18 +509,20 @@ class RMSprop(_Optimizer):
         self.momentum_buffers = [np.zeros_like(p) for p in self.params]
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        new_param, self.square_avgs[i], self.grad_avgs[i], self.momentum_buffers[i] = rmsprop_update(
-            param,
-            grad,
-            self.square_avgs[i],
-            self.grad_avgs[i],
-            self.momentum_buffers[i],
-            lr=self.lr,
-            alpha=self.alpha,
-            eps=self.eps,
-            weight_decay=self.weight_decay,
-            momentum=self.momentum,
-            centered=self.centered,
+        new_param, self.square_avgs[i], self.grad_avgs[i], self.momentum_buffers[i] = (
+            rmsprop_update(
+                param,
+                grad,
+                self.square_avgs[i],
+                self.grad_avgs[i],
+                self.momentum_buffers[i],
+                lr=self.lr,
+                alpha=self.alpha,
+                eps=self.eps,
+                weight_decay=self.weight_decay,
+                momentum=self.momentum,
+                centered=self.centered,
+            )
         )
         return new_param
 

@@ -19,7 +19,14 @@ import numpy as np
 
 from dlbook.validation import as_array, check_positive_int, check_positive_number
 
-__all__ = ["step", "perceptron_predict", "perceptron_update", "perceptron_fit", "Perceptron", "xor_network"]
+__all__ = [
+    "step",
+    "perceptron_predict",
+    "perceptron_update",
+    "perceptron_fit",
+    "Perceptron",
+    "xor_network",
+]
 
 
 def step(z: np.ndarray | float) -> np.ndarray:
@@ -55,7 +62,9 @@ def perceptron_predict(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
     return step(X @ w + b)
 
 
-def perceptron_update(w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float) -> tuple[np.ndarray, float]:
+def perceptron_update(
+    w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float
+) -> tuple[np.ndarray, float]:
     """Apply the perceptron rule for one example and return the new ``(w, b)``.
 
     Args:
@@ -85,7 +94,12 @@ def perceptron_update(w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float)
 
 
 def perceptron_fit(
-    X: np.ndarray, y: np.ndarray, *, lr: float = 0.1, epochs: int = 100, w0: np.ndarray | None = None
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    lr: float = 0.1,
+    epochs: int = 100,
+    w0: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, list[int]]:
     """Train a perceptron with the online rule, visiting examples in order each epoch.
 
@@ -114,7 +128,11 @@ def perceptron_fit(
     if not np.isin(y, (0, 1)).all():
         raise ValueError(f"y must contain only 0 and 1; got values {np.unique(y)}")
     epochs = check_positive_int(epochs, "epochs")
-    w = np.zeros(X.shape[1]) if w0 is None else as_array(w0, "w0", shape=(X.shape[1],)).astype(np.float64)
+    w = (
+        np.zeros(X.shape[1])
+        if w0 is None
+        else as_array(w0, "w0", shape=(X.shape[1],)).astype(np.float64)
+    )
     b = 0.0
     errors: list[int] = []
     for _ in range(epochs):
@@ -145,7 +163,7 @@ class Perceptron:
         self.b = 0.0
         self.errors: list[int] = []
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "Perceptron":
+    def fit(self, X: np.ndarray, y: np.ndarray) -> Perceptron:
         """Train on ``X`` and ``y`` and return ``self``."""
         self.w, self.b, self.errors = perceptron_fit(X, y, lr=self.lr, epochs=self.epochs)
         return self

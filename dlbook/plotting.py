@@ -44,22 +44,38 @@ def _assign_levels(xs: Sequence[float], levels: Sequence[float], min_gap: float)
     return chosen
 
 
-def _timeline_panel(ax: Any, events: Sequence[Milestone], span: tuple[int, int], title: str) -> None:
+def _timeline_panel(
+    ax: Any, events: Sequence[Milestone], span: tuple[int, int], title: str
+) -> None:
     from matplotlib.ticker import MaxNLocator
 
     events = sorted(events, key=lambda e: (e.start, e.end, e.label))
     mids = [(e.start + e.end) / 2 for e in events]
-    levels = _assign_levels(mids, (4.0, -4.0, 2.5, -2.5, 1.0, -1.0), min_gap=0.21 * (span[1] - span[0]))
+    levels = _assign_levels(
+        mids, (4.0, -4.0, 2.5, -2.5, 1.0, -1.0), min_gap=0.21 * (span[1] - span[0])
+    )
     ax.axhline(0, color="0.3", linewidth=1.5, zorder=1)
     for event, mid, level in zip(events, mids, levels):
         colour = _ERA_COLOURS[event.era]
         if event.end > event.start:
-            ax.plot([event.start, event.end], [0, 0], color=colour, linewidth=6, solid_capstyle="butt", zorder=2)
+            ax.plot(
+                [event.start, event.end],
+                [0, 0],
+                color=colour,
+                linewidth=6,
+                solid_capstyle="butt",
+                zorder=2,
+            )
         ax.vlines(mid, 0, level, color=colour, linewidth=0.8, zorder=1)
         ax.plot(mid, 0, "o", color=colour, markersize=5, zorder=3)
-        ax.annotate(f"{event.when}\n{event.label}", (mid, level), ha="center",
-                    va="bottom" if level > 0 else "top", fontsize=7.5,
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.6})
+        ax.annotate(
+            f"{event.when}\n{event.label}",
+            (mid, level),
+            ha="center",
+            va="bottom" if level > 0 else "top",
+            fontsize=7.5,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.6},
+        )
     ax.set_xlim(*span)
     ax.set_ylim(-5.4, 5.4)
     ax.set_yticks([])
@@ -70,7 +86,9 @@ def _timeline_panel(ax: Any, events: Sequence[Milestone], span: tuple[int, int],
     ax.set_xlabel("year")
 
 
-def plot_timeline(milestones: Sequence[Milestone] = MILESTONES, *, split_year: int = 2000) -> tuple[Any, Any]:
+def plot_timeline(
+    milestones: Sequence[Milestone] = MILESTONES, *, split_year: int = 2000
+) -> tuple[Any, Any]:
     """Draw the milestones as a two-panel timeline: before and after ``split_year``.
 
     The two panels have their own year scales, because the last decade is crowded.
@@ -93,11 +111,19 @@ def plot_timeline(milestones: Sequence[Milestone] = MILESTONES, *, split_year: i
     late = [m for m in milestones if m.start >= split_year]
     fig, axes = plt.subplots(2, 1, figsize=(12, 8.5))
     if early:
-        _timeline_panel(axes[0], early, (min(m.start for m in early) - 6, split_year),
-                        f"Foundations ({min(m.start for m in early)}-{split_year - 1})")
+        _timeline_panel(
+            axes[0],
+            early,
+            (min(m.start for m in early) - 6, split_year),
+            f"Foundations ({min(m.start for m in early)}-{split_year - 1})",
+        )
     if late:
-        _timeline_panel(axes[1], late, (split_year + 4, max(m.end for m in late) + 2),
-                        f"The deep-learning era ({split_year} on)")
+        _timeline_panel(
+            axes[1],
+            late,
+            (split_year + 4, max(m.end for m in late) + 2),
+            f"The deep-learning era ({split_year} on)",
+        )
     fig.suptitle("Milestones of neural networks and deep learning")
     fig.tight_layout()
     return fig, axes
@@ -128,7 +154,9 @@ def plot_model_sizes(models: Sequence[ModelSize] = MODEL_SIZES, ax: Any = None) 
     params = [m.parameters for m in models]
     ax.scatter(years, params, color="tab:purple", zorder=3)
     for m in models:
-        ax.annotate(m.name, (m.year, m.parameters), textcoords="offset points", xytext=(6, -3), fontsize=8)
+        ax.annotate(
+            m.name, (m.year, m.parameters), textcoords="offset points", xytext=(6, -3), fontsize=8
+        )
     ax.set_yscale("log")
     ax.set_xlim(min(years) - 2, max(years) + 5)
     ax.set_xlabel("year")
@@ -141,14 +169,18 @@ def plot_model_sizes(models: Sequence[ModelSize] = MODEL_SIZES, ax: Any = None) 
 # --------------------------------------------------------------------------- training networks
 
 
-def _grid_axes(n: int, ncols: int, panel_size: float, title_lines: int = 1) -> tuple[Any, np.ndarray]:
+def _grid_axes(
+    n: int, ncols: int, panel_size: float, title_lines: int = 1
+) -> tuple[Any, np.ndarray]:
     """A figure with ``n`` image panels in rows of ``ncols``; unused panels are switched off."""
     import matplotlib.pyplot as plt
 
     ncols = min(ncols, n)
     nrows = -(-n // ncols)  # ceiling division
     row_height = panel_size * (1.0 + 0.15 * title_lines)  # room for the titles above each image
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, row_height * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(panel_size * ncols, row_height * nrows), squeeze=False
+    )
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     return fig, axes
@@ -164,8 +196,9 @@ def _image_stack(images: Any, name: str) -> np.ndarray:
     return images
 
 
-def plot_history(history: Any, *, keys: Sequence[str] | None = None, axes: Any = None,
-                 label: str | None = None) -> tuple[Any, np.ndarray]:
+def plot_history(
+    history: Any, *, keys: Sequence[str] | None = None, axes: Any = None, label: str | None = None
+) -> tuple[Any, np.ndarray]:
     """Plot learning curves: one panel per quantity, training solid and validation dashed.
 
     Works with the history of :func:`dlbook.training.fit` (PyTorch) and with what Keras'
@@ -207,14 +240,18 @@ def plot_history(history: Any, *, keys: Sequence[str] | None = None, axes: Any =
     keys = list(keys)
     for key in keys:
         if key not in history and f"val_{key}" not in history:
-            raise ValueError(f"the history has no {key!r} nor 'val_{key}'; it has {sorted(history)}")
+            raise ValueError(
+                f"the history has no {key!r} nor 'val_{key}'; it has {sorted(history)}"
+            )
     if axes is None:
         fig, axes = plt.subplots(1, len(keys), figsize=(4.6 * len(keys), 3.4), squeeze=False)
         axes = axes[0]
     else:
         axes = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
         if len(axes) != len(keys):
-            raise ValueError(f"axes must hold one axes per key ({len(keys)}: {keys}); got {len(axes)}")
+            raise ValueError(
+                f"axes must hold one axes per key ({len(keys)}: {keys}); got {len(axes)}"
+            )
         fig = axes[0].figure
     prefix = f"{label} " if label else ""
     for ax, key in zip(axes, keys):
@@ -222,8 +259,15 @@ def plot_history(history: Any, *, keys: Sequence[str] | None = None, axes: Any =
         for name, style, what in ((key, "-", "training"), (f"val_{key}", "--", "validation")):
             if name in history:
                 values = history[name]
-                (line,) = ax.plot(np.arange(1, len(values) + 1), values, style, marker="o", markersize=3,
-                                  color=colour, label=f"{prefix}{what}")
+                (line,) = ax.plot(
+                    np.arange(1, len(values) + 1),
+                    values,
+                    style,
+                    marker="o",
+                    markersize=3,
+                    color=colour,
+                    label=f"{prefix}{what}",
+                )
                 colour = line.get_color()  # the validation curve of a run shares its colour
         ax.set_title(key)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -235,9 +279,17 @@ def plot_history(history: Any, *, keys: Sequence[str] | None = None, axes: Any =
     return fig, axes
 
 
-def plot_image_grid(images: Any, labels: Any = None, predictions: Any = None, confidences: Any = None, *,
-                    class_names: Sequence[str] | None = None, ncols: int = 8, cmap: str = "gray_r",
-                    panel_size: float = 1.5) -> tuple[Any, np.ndarray]:
+def plot_image_grid(
+    images: Any,
+    labels: Any = None,
+    predictions: Any = None,
+    confidences: Any = None,
+    *,
+    class_names: Sequence[str] | None = None,
+    ncols: int = 8,
+    cmap: str = "gray_r",
+    panel_size: float = 1.5,
+) -> tuple[Any, np.ndarray]:
     """Show images in a grid, titled with their labels, or with predictions, confidence and truth.
 
     With ``predictions`` each title reads ``"Bag 97%"`` over ``"(true: Coat)"`` (the second line
@@ -275,22 +327,32 @@ def plot_image_grid(images: Any, labels: Any = None, predictions: Any = None, co
     n = len(images)
     ncols = check_positive_int(ncols, "ncols")
     columns = {}
-    for name, value in (("labels", labels), ("predictions", predictions), ("confidences", confidences)):
+    for name, value in (
+        ("labels", labels),
+        ("predictions", predictions),
+        ("confidences", confidences),
+    ):
         if value is not None:
             columns[name] = as_array(value, name, shape=(n,))
     if "predictions" in columns and "labels" not in columns:
-        raise ValueError("predictions need the true labels too, to mark the mistakes; pass labels=...")
+        raise ValueError(
+            "predictions need the true labels too, to mark the mistakes; pass labels=..."
+        )
     if "confidences" in columns:
         if "predictions" not in columns:
             raise ValueError("confidences belong to predictions; pass predictions=... as well")
         conf = columns["confidences"]
         if np.any((conf < 0) | (conf > 1)):
-            raise ValueError(f"confidences must lie in [0, 1]; got values from {conf.min():.3g} to {conf.max():.3g}")
+            raise ValueError(
+                f"confidences must lie in [0, 1]; got values from {conf.min():.3g} to {conf.max():.3g}"
+            )
 
     def name_of(k: Any) -> str:
         return str(class_names[int(k)]) if class_names is not None else str(int(k))
 
-    mistakes = "predictions" in columns and bool(np.any(columns["predictions"] != columns["labels"]))
+    mistakes = "predictions" in columns and bool(
+        np.any(columns["predictions"] != columns["labels"])
+    )
     fig, axes = _grid_axes(n, ncols, panel_size, title_lines=2 if mistakes else 1)
     for i, ax in enumerate(axes.ravel()[:n]):
         ax.imshow(images[i], cmap=cmap if images.ndim == 3 else None)
@@ -310,8 +372,15 @@ def plot_image_grid(images: Any, labels: Any = None, predictions: Any = None, co
     return fig, axes
 
 
-def plot_confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str] | None = None,
-                          normalize: bool = False, ax: Any = None, cmap: str = "Blues") -> tuple[Any, Any]:
+def plot_confusion_matrix(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    class_names: Sequence[str] | None = None,
+    normalize: bool = False,
+    ax: Any = None,
+    cmap: str = "Blues",
+) -> tuple[Any, Any]:
     """Draw the confusion matrix: row = true class, column = predicted class, counts in the cells.
 
     Args:
@@ -348,11 +417,17 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str
     for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
         if labels.dtype.kind not in "biu":
             raise TypeError(f"{name} must hold integer class labels; got dtype {labels.dtype}")
-    k = len(class_names) if class_names is not None else int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
+    k = (
+        len(class_names)
+        if class_names is not None
+        else int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
+    )
     for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
         if labels.size and (labels.min() < 0 or labels.max() >= k):
-            raise ValueError(f"{name} must hold labels in 0..{k - 1} for {k} classes; "
-                             f"got values from {labels.min()} to {labels.max()}")
+            raise ValueError(
+                f"{name} must hold labels in 0..{k - 1} for {k} classes; "
+                f"got values from {labels.min()} to {labels.max()}"
+            )
     counts = np.zeros((k, k), dtype=np.int64)  # (true, predicted)
     np.add.at(counts, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
     matrix = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
@@ -364,7 +439,9 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str
     image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1 if normalize else None)
     names = [str(c) for c in class_names] if class_names is not None else [str(i) for i in range(k)]
     long_names = max(map(len, names)) > 3
-    ax.set_xticks(range(k), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
+    ax.set_xticks(
+        range(k), names, rotation=45 if long_names else 0, ha="right" if long_names else "center"
+    )
     ax.set_yticks(range(k), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
@@ -373,14 +450,27 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str
     for i in range(k):
         for j in range(k):
             text = f"{matrix[i, j]:.2f}" if normalize else f"{matrix[i, j]:d}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
-                    color="white" if matrix[i, j] > threshold else "black")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="white" if matrix[i, j] > threshold else "black",
+            )
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     return fig, ax
 
 
-def plot_roc_curve(y_true: Any, scores: Any, *, thresholds: Sequence[float] = (), label: str | None = None,
-                   ax: Any = None) -> tuple[Any, Any]:
+def plot_roc_curve(
+    y_true: Any,
+    scores: Any,
+    *,
+    thresholds: Sequence[float] = (),
+    label: str | None = None,
+    ax: Any = None,
+) -> tuple[Any, Any]:
     """Draw the ROC curve of a binary classifier, with its AUC and, optionally, chosen thresholds.
 
     The curve plots the true-positive rate (recall) against the false-positive rate as the decision
@@ -432,8 +522,14 @@ def plot_roc_curve(y_true: Any, scores: Any, *, thresholds: Sequence[float] = ()
     for threshold, marker in zip(thresholds, itertools.cycle("osD^v")):
         predicted = scores >= threshold
         point = (predicted[negatives].mean(), predicted[positives].mean())  # (FPR, TPR)
-        ax.plot(*point, marker, color=curve.get_color(), markeredgecolor="k", markersize=7,
-                label=f"threshold {threshold:g}")
+        ax.plot(
+            *point,
+            marker,
+            color=curve.get_color(),
+            markeredgecolor="k",
+            markersize=7,
+            label=f"threshold {threshold:g}",
+        )
     ax.set_xlabel("false-positive rate")
     ax.set_ylabel("true-positive rate (recall)")
     ax.set_xlim(-0.02, 1.02)
@@ -444,8 +540,15 @@ def plot_roc_curve(y_true: Any, scores: Any, *, thresholds: Sequence[float] = ()
     return fig, ax
 
 
-def plot_weight_images(weights: Any, image_shape: Sequence[int] = (28, 28), *, n: int | None = None,
-                       ncols: int = 8, panel_size: float = 1.2, cmap: str = "RdBu_r") -> tuple[Any, np.ndarray]:
+def plot_weight_images(
+    weights: Any,
+    image_shape: Sequence[int] = (28, 28),
+    *,
+    n: int | None = None,
+    ncols: int = 8,
+    panel_size: float = 1.2,
+    cmap: str = "RdBu_r",
+) -> tuple[Any, np.ndarray]:
     """Show the incoming weights of the first layer's units as images, one panel per unit.
 
     Unit j of a dense layer on flattened images computes a weighted sum of the pixels; reshaping its
@@ -480,10 +583,15 @@ def plot_weight_images(weights: Any, image_shape: Sequence[int] = (28, 28), *, n
     image_shape = tuple(check_positive_int(s, "image_shape entry") for s in image_shape)
     size = int(np.prod(image_shape))
     if weights.shape[0] != size:
-        tip = " (it looks transposed: pass weights.T; torch's nn.Linear stores (units, inputs))" \
-            if weights.shape[1] == size else ""
-        raise ValueError(f"weights must have shape ({size}, units) for images of shape {image_shape}; "
-                         f"got {weights.shape}{tip}")
+        tip = (
+            " (it looks transposed: pass weights.T; torch's nn.Linear stores (units, inputs))"
+            if weights.shape[1] == size
+            else ""
+        )
+        raise ValueError(
+            f"weights must have shape ({size}, units) for images of shape {image_shape}; "
+            f"got {weights.shape}{tip}"
+        )
     units = weights.shape[1]
     n = units if n is None else check_positive_int(n, "n")
     if n > units:

@@ -95,7 +95,9 @@ def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0) -> int:
     return (i + 2 * p - k) // s + 1
 
 
-def _pool_args(x: Any, kernel_size: Any, stride: Any, padding: Any) -> tuple[np.ndarray, Pair, Pair, Pair]:
+def _pool_args(
+    x: Any, kernel_size: Any, stride: Any, padding: Any
+) -> tuple[np.ndarray, Pair, Pair, Pair]:
     """Validate the arguments shared by the pooling functions."""
     x = as_array(x, "x", ndim=4)
     kernel = _pair(kernel_size, "kernel_size")
@@ -118,8 +120,12 @@ def _pool_args(x: Any, kernel_size: Any, stride: Any, padding: Any) -> tuple[np.
 def _windows(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, fill: float) -> np.ndarray:
     """View every pooling window of ``x`` padded with ``fill``: ``(N, C, H_out, W_out, kh, kw)``."""
     (ph, pw) = padding
-    x_padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)  # (N, C, H+2ph, W+2pw)
-    windows = sliding_window_view(x_padded, kernel, axis=(2, 3))  # every window start, (N, C, ., ., kh, kw)
+    x_padded = np.pad(
+        x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill
+    )  # (N, C, H+2ph, W+2pw)
+    windows = sliding_window_view(
+        x_padded, kernel, axis=(2, 3)
+    )  # every window start, (N, C, ., ., kh, kw)
     return windows[:, :, :: stride[0], :: stride[1]]  # every s-th start
 
 
@@ -133,11 +139,15 @@ def _windows_to_image(
 ) -> np.ndarray:
     """Add per-window gradients ``(N, C, H_out, W_out, kh, kw)`` back onto the input with col2im."""
     n, c, out_h, out_w, kh, kw = grad_windows.shape
-    cols = grad_windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)  # im2col layout
+    cols = grad_windows.transpose(0, 1, 4, 5, 2, 3).reshape(
+        n, c * kh * kw, out_h * out_w
+    )  # im2col layout
     return col2im(cols, x_shape[2:], kernel, stride=stride, padding=padding)  # (N, C, H, W)
 
 
-def _check_grad_output(grad_output: Any, expected: tuple[int, ...], x_shape: tuple[int, ...]) -> np.ndarray:
+def _check_grad_output(
+    grad_output: Any, expected: tuple[int, ...], x_shape: tuple[int, ...]
+) -> np.ndarray:
     grad_output = as_array(grad_output, "grad_output", ndim=4)
     if grad_output.shape != expected:
         raise ValueError(
@@ -225,10 +235,16 @@ def max_pool2d_backward(
     windows = _windows(_float(x), kernel, stride, padding, fill=-np.inf)  # (N, C, Ho, Wo, kh, kw)
     n, c, out_h, out_w, kh, kw = windows.shape
     grad_output = _check_grad_output(grad_output, (n, c, out_h, out_w), x.shape)
-    winner = windows.reshape(n, c, out_h, out_w, kh * kw).argmax(axis=4)  # (N, C, Ho, Wo): first maximum
-    is_winner = np.arange(kh * kw) == winner[..., None]  # (N, C, Ho, Wo, kh*kw): one True per window
+    winner = windows.reshape(n, c, out_h, out_w, kh * kw).argmax(
+        axis=4
+    )  # (N, C, Ho, Wo): first maximum
+    is_winner = (
+        np.arange(kh * kw) == winner[..., None]
+    )  # (N, C, Ho, Wo, kh*kw): one True per window
     grad_windows = np.where(is_winner, grad_output[..., None], 0.0)  # (N, C, Ho, Wo, kh*kw)
-    return _windows_to_image(grad_windows.reshape(n, c, out_h, out_w, kh, kw), x.shape, kernel, stride, padding)
+    return _windows_to_image(
+        grad_windows.reshape(n, c, out_h, out_w, kh, kw), x.shape, kernel, stride, padding
+    )
 
 
 def _divisors(
@@ -323,8 +339,15 @@ def avg_pool2d_backward(
     """
     x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding)
     n, c = x.shape[:2]
-    out_h, out_w = (pool_output_size(x.shape[2 + axis], kernel[axis], stride[axis], padding[axis]) for axis in (0, 1))
+    out_h, out_w = (
+        pool_output_size(x.shape[2 + axis], kernel[axis], stride[axis], padding[axis])
+        for axis in (0, 1)
+    )
     grad_output = _float(_check_grad_output(grad_output, (n, c, out_h, out_w), x.shape))
-    share = grad_output / _divisors(x.shape, kernel, stride, padding, count_include_pad)  # (N, C, Ho, Wo)
-    grad_windows = np.broadcast_to(share[..., None, None], (n, c, out_h, out_w, *kernel))  # same share for every pixel
+    share = grad_output / _divisors(
+        x.shape, kernel, stride, padding, count_include_pad
+    )  # (N, C, Ho, Wo)
+    grad_windows = np.broadcast_to(
+        share[..., None, None], (n, c, out_h, out_w, *kernel)
+    )  # same share for every pixel
     return _windows_to_image(grad_windows, x.shape, kernel, stride, padding)

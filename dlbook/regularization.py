@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number, check_rng, check_unit_interval
+from dlbook.validation import (
+    as_array,
+    check_positive_int,
+    check_positive_number,
+    check_rng,
+    check_unit_interval,
+)
 
 __all__ = ["dropout", "dropout_backward", "l2_penalty"]
 

@@ -91,11 +91,14 @@ def get_device(prefer: str | None = None) -> Any:
         check_choice(prefer, "prefer", ("cuda", "mps", "cpu"))
         available = {
             "cuda": torch.cuda.is_available(),
-            "mps": getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(),
+            "mps": getattr(torch.backends, "mps", None) is not None
+            and torch.backends.mps.is_available(),
             "cpu": True,
         }
         if not available[prefer]:
-            raise ValueError(f"device {prefer!r} was requested but is not available on this machine")
+            raise ValueError(
+                f"device {prefer!r} was requested but is not available on this machine"
+            )
         return torch.device(prefer)
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -135,7 +138,7 @@ class Timer:
         self.start: float | None = None
         self.elapsed: float = 0.0
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.start = time.perf_counter()
         return self
 

@@ -76,7 +76,9 @@ def _as_tensor(value: Any, name: str) -> Any:
             raise TypeError(f"{name} must hold numbers; got dtype {array.dtype}")
         tensor = torch.from_numpy(array.copy() if array.ndim == 0 else np.ascontiguousarray(array))
     if tensor.ndim == 0:
-        raise ValueError(f"{name} must have a first (example) dimension; got a scalar of shape {tuple(tensor.shape)}")
+        raise ValueError(
+            f"{name} must have a first (example) dimension; got a scalar of shape {tuple(tensor.shape)}"
+        )
     if tensor.dtype == torch.bool or tensor.is_floating_point():
         return tensor.float()
     return tensor.long()
@@ -115,7 +117,9 @@ class ArrayLoader:
         torch.int64
     """
 
-    def __init__(self, x: Any, y: Any, batch_size: int = 32, *, shuffle: bool = False, seed: int = 0) -> None:
+    def __init__(
+        self, x: Any, y: Any, batch_size: int = 32, *, shuffle: bool = False, seed: int = 0
+    ) -> None:
         import torch
 
         self.x = _as_tensor(x, "x")
@@ -139,14 +143,19 @@ class ArrayLoader:
         order = torch.randperm(n, generator=self.generator) if self.shuffle else None
         for start in range(0, n, self.batch_size):
             if order is None:
-                yield self.x[start:start + self.batch_size], self.y[start:start + self.batch_size]
+                yield (
+                    self.x[start : start + self.batch_size],
+                    self.y[start : start + self.batch_size],
+                )
             else:
-                index = order[start:start + self.batch_size]  # (B,)
+                index = order[start : start + self.batch_size]  # (B,)
                 yield self.x[index], self.y[index]
 
     def __repr__(self) -> str:
-        return (f"ArrayLoader({len(self.x)} examples, x {tuple(self.x.shape[1:])}, y {tuple(self.y.shape[1:])}, "
-                f"batch_size={self.batch_size}, shuffle={self.shuffle})")
+        return (
+            f"ArrayLoader({len(self.x)} examples, x {tuple(self.x.shape[1:])}, y {tuple(self.y.shape[1:])}, "
+            f"batch_size={self.batch_size}, shuffle={self.shuffle})"
+        )
 
 
 # --------------------------------------------------------------------------- metrics
@@ -182,13 +191,17 @@ def accuracy(logits: np.ndarray, targets: np.ndarray) -> float:
     logits, targets = np.asarray(logits), np.asarray(targets)
     if logits.ndim == 2 and logits.shape[1] >= 2:
         if targets.shape != (len(logits),):
-            raise ValueError(f"targets must have shape ({len(logits)},) (class labels) for logits of shape "
-                             f"{logits.shape}; got {targets.shape}")
+            raise ValueError(
+                f"targets must have shape ({len(logits)},) (class labels) for logits of shape "
+                f"{logits.shape}; got {targets.shape}"
+            )
         predicted = np.argmax(logits, axis=1)
     elif logits.ndim == 1 or (logits.ndim == 2 and logits.shape[1] == 1):
         if targets.size != len(logits) or targets.ndim > 2:
-            raise ValueError(f"targets must have shape ({len(logits)},) or ({len(logits)}, 1) for logits of shape "
-                             f"{logits.shape}; got {targets.shape}")
+            raise ValueError(
+                f"targets must have shape ({len(logits)},) or ({len(logits)}, 1) for logits of shape "
+                f"{logits.shape}; got {targets.shape}"
+            )
         predicted, targets = (logits.reshape(-1) > 0).astype(int), targets.reshape(-1)
     else:
         raise ValueError(f"logits must have shape (N,), (N, 1) or (N, K); got {logits.shape}")
@@ -213,28 +226,44 @@ def _check_model(model: Any) -> None:
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
 
 
-def _check_training_objects(model: Any, loss_fn: Any, metrics: Mapping[str, Metric] | None) -> dict[str, Metric]:
+def _check_training_objects(
+    model: Any, loss_fn: Any, metrics: Mapping[str, Metric] | None
+) -> dict[str, Metric]:
     _check_model(model)
     if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, such as nn.MSELoss(); got {type(loss_fn).__name__}")
+        raise TypeError(
+            f"loss_fn must be callable, such as nn.MSELoss(); got {type(loss_fn).__name__}"
+        )
     metrics = {} if metrics is None else dict(metrics)
     for name, metric in metrics.items():
         if not isinstance(name, str) or name == "loss" or name.startswith("val_"):
-            raise ValueError(f"metric names must be strings other than 'loss' without the prefix 'val_'; got {name!r}")
+            raise ValueError(
+                f"metric names must be strings other than 'loss' without the prefix 'val_'; got {name!r}"
+            )
         if not callable(metric):
-            raise TypeError(f"metric {name!r} must be a function metric(outputs, targets); got {type(metric).__name__}")
+            raise TypeError(
+                f"metric {name!r} must be a function metric(outputs, targets); got {type(metric).__name__}"
+            )
     return metrics
 
 
 def _batch_pair(batch: Any) -> tuple[Any, Any]:
     if not (isinstance(batch, (tuple, list)) and len(batch) == 2):
-        got = f"a {type(batch).__name__}" + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else "")
+        got = f"a {type(batch).__name__}" + (
+            f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
+        )
         raise TypeError(f"each batch must be a pair (inputs, targets); got {got}")
     return batch[0], batch[1]
 
 
-def _run_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, metrics: dict[str, Metric],
-               device: Any) -> dict[str, float]:
+def _run_epoch(
+    model: Any,
+    loader: Iterable,
+    loss_fn: Any,
+    optimizer: Any,
+    metrics: dict[str, Metric],
+    device: Any,
+) -> dict[str, float]:
     """Shared body of train_epoch (with an optimizer) and evaluate (without one)."""
     import torch
 
@@ -259,7 +288,9 @@ def _run_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, metri
                 targets.append(y.detach().cpu())
     if count == 0:
         raise ValueError("the loader yielded no batches")
-    total_loss = torch.stack(batch_losses).cpu().double().sum()  # float64 sum on the CPU (MPS has none)
+    total_loss = (
+        torch.stack(batch_losses).cpu().double().sum()
+    )  # float64 sum on the CPU (MPS has none)
     result = {"loss": float(total_loss) / count}
     if metrics:
         all_outputs, all_targets = torch.cat(outputs).numpy(), torch.cat(targets).numpy()
@@ -268,8 +299,15 @@ def _run_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, metri
     return result
 
 
-def train_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, *,
-                metrics: Mapping[str, Metric] | None = None, device: Any = None) -> dict[str, float]:
+def train_epoch(
+    model: Any,
+    loader: Iterable,
+    loss_fn: Any,
+    optimizer: Any,
+    *,
+    metrics: Mapping[str, Metric] | None = None,
+    device: Any = None,
+) -> dict[str, float]:
     """Train ``model`` for one pass over ``loader``: forward, loss, backward and a step per batch.
 
     The reported loss is the mean over all examples of the epoch (each batch's mean loss weighted by
@@ -306,14 +344,22 @@ def train_epoch(model: Any, loader: Iterable, loss_fn: Any, optimizer: Any, *,
     """
     metrics = _check_training_objects(model, loss_fn, metrics)
     if optimizer is None or not hasattr(optimizer, "step"):
-        raise TypeError(f"optimizer must be a torch.optim optimizer; got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must be a torch.optim optimizer; got {type(optimizer).__name__}"
+        )
     device = _device(device)
     model.to(device)
     return _run_epoch(model, loader, loss_fn, optimizer, metrics, device)
 
 
-def evaluate(model: Any, loader: Iterable, loss_fn: Any, *,
-             metrics: Mapping[str, Metric] | None = None, device: Any = None) -> dict[str, float]:
+def evaluate(
+    model: Any,
+    loader: Iterable,
+    loss_fn: Any,
+    *,
+    metrics: Mapping[str, Metric] | None = None,
+    device: Any = None,
+) -> dict[str, float]:
     """Compute the mean loss and the metrics of ``model`` on ``loader``, without training.
 
     The model is put in evaluation mode (dropout off, batch norm uses its running statistics) and
@@ -382,13 +428,26 @@ def predict(model: Any, x: Any, *, batch_size: int = 4096, device: Any = None) -
     model.to(device)
     model.eval()
     with torch.no_grad():
-        parts = [model(x[start:start + batch_size].to(device)).cpu() for start in range(0, len(x), batch_size)]
+        parts = [
+            model(x[start : start + batch_size].to(device)).cpu()
+            for start in range(0, len(x), batch_size)
+        ]
     return torch.cat(parts).numpy()
 
 
-def fit(model: Any, train_loader: Iterable, loss_fn: Any, optimizer: Any, *, epochs: int,
-        val_loader: Iterable | None = None, metrics: Mapping[str, Metric] | None = None,
-        scheduler: Any = None, device: Any = None, progress: bool = True) -> History:
+def fit(
+    model: Any,
+    train_loader: Iterable,
+    loss_fn: Any,
+    optimizer: Any,
+    *,
+    epochs: int,
+    val_loader: Iterable | None = None,
+    metrics: Mapping[str, Metric] | None = None,
+    scheduler: Any = None,
+    device: Any = None,
+    progress: bool = True,
+) -> History:
     """Train for a fixed number of epochs and return the history of losses and metrics.
 
     Each epoch runs :func:`train_epoch`, then :func:`evaluate` on ``val_loader`` when one is given,
@@ -434,13 +493,19 @@ def fit(model: Any, train_loader: Iterable, loss_fn: Any, optimizer: Any, *, epo
     metrics = _check_training_objects(model, loss_fn, metrics)
     epochs = check_positive_int(epochs, "epochs")
     if scheduler is not None and not hasattr(scheduler, "step"):
-        raise TypeError(f"scheduler must be a torch.optim.lr_scheduler object or None; got {type(scheduler).__name__}")
+        raise TypeError(
+            f"scheduler must be a torch.optim.lr_scheduler object or None; got {type(scheduler).__name__}"
+        )
     device = _device(device)
     history: History = {}
     # Passing disable only when progress is off lets the TQDM_DISABLE environment variable decide otherwise.
-    bar = tqdm(range(epochs), desc="epochs", unit="epoch", **({} if progress else {"disable": True}))
+    bar = tqdm(
+        range(epochs), desc="epochs", unit="epoch", **({} if progress else {"disable": True})
+    )
     for _ in bar:
-        scores = train_epoch(model, train_loader, loss_fn, optimizer, metrics=metrics, device=device)
+        scores = train_epoch(
+            model, train_loader, loss_fn, optimizer, metrics=metrics, device=device
+        )
         if val_loader is not None:
             validation = evaluate(model, val_loader, loss_fn, metrics=metrics, device=device)
             scores.update({f"val_{name}": value for name, value in validation.items()})
@@ -448,7 +513,9 @@ def fit(model: Any, train_loader: Iterable, loss_fn: Any, optimizer: Any, *, epo
             scheduler.step()
         for name, value in scores.items():
             history.setdefault(name, []).append(value)
-        bar.set_postfix({name: f"{value:.4g}" for name, value in scores.items() if name.endswith("loss")})
+        bar.set_postfix(
+            {name: f"{value:.4g}" for name, value in scores.items() if name.endswith("loss")}
+        )
     return history
 
 
@@ -475,8 +542,10 @@ def check_history(history: Any) -> History:
     """
     raw = getattr(history, "history", history)
     if not isinstance(raw, Mapping):
-        raise TypeError(f"a history is a dict such as {{'loss': [...], 'val_loss': [...]}} or a Keras History; "
-                        f"got {type(history).__name__}")
+        raise TypeError(
+            f"a history is a dict such as {{'loss': [...], 'val_loss': [...]}} or a Keras History; "
+            f"got {type(history).__name__}"
+        )
     if not raw:
         raise ValueError("the history is empty: it holds no quantities")
     clean: History = {}
@@ -485,14 +554,18 @@ def check_history(history: Any) -> History:
             raise TypeError(f"history keys must be strings; got {type(name).__name__} {name!r}")
         array = np.asarray(values)
         if array.ndim != 1 or array.dtype.kind not in "biuf":
-            raise TypeError(f"history[{name!r}] must be a sequence of numbers, one per epoch; "
-                            f"got shape {array.shape} and dtype {array.dtype}")
+            raise TypeError(
+                f"history[{name!r}] must be a sequence of numbers, one per epoch; "
+                f"got shape {array.shape} and dtype {array.dtype}"
+            )
         if array.size == 0:
             raise ValueError(f"history[{name!r}] is empty; expected one value per epoch")
         clean[name] = [float(v) for v in array]
     lengths = {name: len(values) for name, values in clean.items()}
     if len(set(lengths.values())) > 1:
-        raise ValueError(f"every quantity of a history needs one value per epoch; got lengths {lengths}")
+        raise ValueError(
+            f"every quantity of a history needs one value per epoch; got lengths {lengths}"
+        )
     return clean
 
 

@@ -17,7 +17,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_array", "check_positive_int", "check_positive_number", "check_unit_interval", "check_rng", "check_choice"]
+__all__ = [
+    "as_array",
+    "check_positive_int",
+    "check_positive_number",
+    "check_unit_interval",
+    "check_rng",
+    "check_choice",
+]
 
 
 def as_array(
@@ -61,12 +68,21 @@ def as_array(
         allowed = (ndim,) if isinstance(ndim, Integral) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(str(d) for d in allowed)
-            raise ValueError(f"{name} must have {want} dimensions; got shape {arr.shape} ({arr.ndim} dimensions)")
+            raise ValueError(
+                f"{name} must have {want} dimensions; got shape {arr.shape} ({arr.ndim} dimensions)"
+            )
     if shape is not None:
         want_shape = tuple(shape)
-        ok = arr.ndim == len(want_shape) and all(w is None or w == g for w, g in zip(want_shape, arr.shape))
+        ok = arr.ndim == len(want_shape) and all(
+            w is None or w == g for w, g in zip(want_shape, arr.shape)
+        )
         if not ok:
-            pretty = "(" + ", ".join("any" if w is None else str(w) for w in want_shape) + ("," if len(want_shape) == 1 else "") + ")"
+            pretty = (
+                "("
+                + ", ".join("any" if w is None else str(w) for w in want_shape)
+                + ("," if len(want_shape) == 1 else "")
+                + ")"
+            )
             raise ValueError(f"{name} must have shape {pretty}; got shape {arr.shape}")
     return arr
 
@@ -121,7 +137,9 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
         True
     """
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{name} must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}")
+        raise TypeError(
+            f"{name} must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
+        )
     return rng
 
 
@@ -133,5 +151,7 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
         'train'
     """
     if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}"
+        )
     return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 import torch
@@ -38,7 +37,25 @@ from dlbook.activations import (
 ATOL = 1e-10
 
 # Extreme and ordinary inputs: +-1000 overflow exp() in the naive formulas, 0 is the kink of ReLU.
-EXTREMES = np.array([-1000.0, -710.0, -100.0, -30.0, -5.0, -1.0, -1e-8, 0.0, 1e-8, 1.0, 5.0, 30.0, 100.0, 710.0, 1000.0])
+EXTREMES = np.array(
+    [
+        -1000.0,
+        -710.0,
+        -100.0,
+        -30.0,
+        -5.0,
+        -1.0,
+        -1e-8,
+        0.0,
+        1e-8,
+        1.0,
+        5.0,
+        30.0,
+        100.0,
+        710.0,
+        1000.0,
+    ]
+)
 RANDOM = np.random.default_rng(0).normal(scale=3.0, size=200)
 INPUTS = np.concatenate([EXTREMES, RANDOM])
 
@@ -69,7 +86,12 @@ ELEMENTWISE = [
     ("tanh", tanh, tanh_grad, torch.tanh),
     ("relu", relu, relu_grad, F.relu),
     ("leaky_relu", leaky_relu, leaky_relu_grad, F.leaky_relu),
-    ("leaky_relu_0.2", lambda x: leaky_relu(x, 0.2), lambda x: leaky_relu_grad(x, 0.2), lambda t: F.leaky_relu(t, 0.2)),
+    (
+        "leaky_relu_0.2",
+        lambda x: leaky_relu(x, 0.2),
+        lambda x: leaky_relu_grad(x, 0.2),
+        lambda t: F.leaky_relu(t, 0.2),
+    ),
     ("silu", silu, silu_grad, F.silu),
     ("gelu", gelu, gelu_grad, lambda t: F.gelu(t, approximate="none")),
     (
@@ -79,11 +101,18 @@ ELEMENTWISE = [
         lambda t: F.gelu(t, approximate="tanh"),
     ),
     ("identity", identity, identity_grad, lambda t: t * 1.0),
-    ("swish_1.7", lambda x: swish(x, 1.7), lambda x: swish_grad(x, 1.7), lambda t: t * torch.sigmoid(1.7 * t)),
+    (
+        "swish_1.7",
+        lambda x: swish(x, 1.7),
+        lambda x: swish_grad(x, 1.7),
+        lambda t: t * torch.sigmoid(1.7 * t),
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, fn, grad_fn, torch_fn", ELEMENTWISE, ids=[e[0] for e in ELEMENTWISE])
+@pytest.mark.parametrize(
+    "name, fn, grad_fn, torch_fn", ELEMENTWISE, ids=[e[0] for e in ELEMENTWISE]
+)
 def test_elementwise_matches_torch(name, fn, grad_fn, torch_fn):
     expected_value, expected_grad = torch_value_and_grad(torch_fn, INPUTS)
     value, grad = fn(INPUTS), grad_fn(INPUTS)
@@ -104,7 +133,16 @@ def test_registry_derivative_matches_finite_differences(name):
 
 def test_registry_entries_match_the_functions():
     assert ACTIVATIONS["relu"] == (relu, relu_grad)
-    assert set(ACTIVATIONS) == {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "silu", "gelu", "gelu_tanh"}
+    assert set(ACTIVATIONS) == {
+        "identity",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "silu",
+        "gelu",
+        "gelu_tanh",
+    }
     x = np.array([-1.5, 0.3])
     close(ACTIVATIONS["gelu_tanh"][0](x), gelu(x, approximate="tanh"))
 
@@ -139,7 +177,9 @@ def test_integer_and_scalar_inputs():
 # ----------------------------------------------------------------------------- softmax family
 
 LOGITS = np.random.default_rng(1).normal(scale=4.0, size=(6, 5))
-LARGE_LOGITS = np.array([[1e4, 0.0, -1e4], [1e4, 1e4 - 1.0, 1e4 - 2.0], [-1e4, -1e4, -1e4], [1000.0, -1000.0, 0.0]])
+LARGE_LOGITS = np.array(
+    [[1e4, 0.0, -1e4], [1e4, 1e4 - 1.0, 1e4 - 2.0], [-1e4, -1e4, -1e4], [1000.0, -1000.0, 0.0]]
+)
 
 
 @pytest.mark.parametrize("logits", [LOGITS, LARGE_LOGITS], ids=["random", "large"])
@@ -183,7 +223,9 @@ def test_softmax_backward_other_axis():
 def test_softmax_jacobian_matches_autograd_and_its_properties():
     x = LOGITS[0]
     jac = softmax_jacobian(x)
-    expected = torch.autograd.functional.jacobian(lambda t: torch.softmax(t, dim=0), torch.tensor(x))
+    expected = torch.autograd.functional.jacobian(
+        lambda t: torch.softmax(t, dim=0), torch.tensor(x)
+    )
     close(jac, expected.numpy())
     close(jac, jac.T, atol=1e-15)
     close(jac.sum(axis=1), np.zeros(len(x)), atol=1e-15)

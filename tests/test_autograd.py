@@ -57,7 +57,9 @@ def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
 
 
 expressions = st.recursive(leaves, _extend, max_leaves=25)
-inputs = st.lists(st.floats(min_value=-2, max_value=2, allow_nan=False), min_size=N_VARS, max_size=N_VARS)
+inputs = st.lists(
+    st.floats(min_value=-2, max_value=2, allow_nan=False), min_size=N_VARS, max_size=N_VARS
+)
 
 
 def _apply(op: str, a, b=None):
@@ -94,7 +96,9 @@ def _safe(op: str, operand: float, exponent: float | None = None) -> bool:
     return True
 
 
-def evaluate(tree, value_vars: list[Value], torch_vars: list[torch.Tensor]) -> tuple[Value, torch.Tensor]:
+def evaluate(
+    tree, value_vars: list[Value], torch_vars: list[torch.Tensor]
+) -> tuple[Value, torch.Tensor]:
     """Evaluate ``tree`` with both engines; returns (Value, tensor)."""
     kind = tree[0]
     if kind == "var":
@@ -102,7 +106,10 @@ def evaluate(tree, value_vars: list[Value], torch_vars: list[torch.Tensor]) -> t
     if kind == "const":
         return Value(tree[1]), torch.tensor(tree[1], dtype=torch.float64)
     if kind in BINARY:
-        (va, ta), (vb, tb) = evaluate(tree[1], value_vars, torch_vars), evaluate(tree[2], value_vars, torch_vars)
+        (va, ta), (vb, tb) = (
+            evaluate(tree[1], value_vars, torch_vars),
+            evaluate(tree[2], value_vars, torch_vars),
+        )
         if not _safe(kind, vb.data):
             vb, tb = vb * vb + 1, tb * tb + 1
         v, t = _apply(kind, va, vb), _apply(kind, ta, tb)
@@ -169,7 +176,11 @@ def test_seeded_generator_covers_every_operation():
 def _random_tree(rng: random.Random, depth: int):
     """A seeded random tree with the same grammar as the hypothesis strategy."""
     if depth == 0 or rng.random() < 0.05:
-        return ("var", rng.randrange(N_VARS)) if rng.random() < 0.7 else ("const", rng.choice([-2.5, 0.5, 1.5]))
+        return (
+            ("var", rng.randrange(N_VARS))
+            if rng.random() < 0.7
+            else ("const", rng.choice([-2.5, 0.5, 1.5]))
+        )
     kind = rng.choice(["binary", "num", "rnum", "unary", "pow"])
     if kind == "binary":
         return (rng.choice(BINARY), _random_tree(rng, depth - 1), _random_tree(rng, depth - 1))
@@ -298,7 +309,9 @@ def test_two_backward_calls_double_the_gradients_in_both_engines():
     d.backward()
     td.backward()
     np.testing.assert_allclose([a.grad, b.grad, c.grad], once, rtol=1e-15, atol=0)
-    np.testing.assert_allclose([ta.grad.item(), tb.grad.item(), tc.grad.item()], once, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(
+        [ta.grad.item(), tb.grad.item(), tc.grad.item()], once, rtol=1e-13, atol=0
+    )
 
 
 def test_backward_twice_does_not_compound_through_intermediate_nodes():
@@ -339,7 +352,12 @@ def test_trace_nodes_and_edges():
     assert len(nodes) == 4
     for parent, child in edges:  # topological: parents come first
         assert nodes.index(parent) < nodes.index(child)
-    assert {(p.label or p.op, c.op) for p, c in edges} == {("x", "+"), ("y", "+"), ("+", "*"), ("x", "*")}
+    assert {(p.label or p.op, c.op) for p, c in edges} == {
+        ("x", "+"),
+        ("y", "+"),
+        ("+", "*"),
+        ("x", "*"),
+    }
     text = format_graph(out)
     assert text.splitlines()[-1].startswith("v3 = v2 * x | data 3")
 
@@ -411,9 +429,15 @@ def test_mlp_gradient_matches_torch():
     model = MLP([2, 4, 1], random.Random(0))
     loss = _mse(model, XOR_X, XOR_Y)
     loss.backward()
-    w1 = torch.tensor([[n.w[j].data for j in range(2)] for n in model.layers[0]], dtype=torch.float64, requires_grad=True)
+    w1 = torch.tensor(
+        [[n.w[j].data for j in range(2)] for n in model.layers[0]],
+        dtype=torch.float64,
+        requires_grad=True,
+    )
     b1 = torch.tensor([n.b.data for n in model.layers[0]], dtype=torch.float64, requires_grad=True)
-    w2 = torch.tensor([model.layers[1][0].w[j].data for j in range(4)], dtype=torch.float64, requires_grad=True)
+    w2 = torch.tensor(
+        [model.layers[1][0].w[j].data for j in range(4)], dtype=torch.float64, requires_grad=True
+    )
     b2 = torch.tensor(model.layers[1][0].b.data, dtype=torch.float64, requires_grad=True)
     x = torch.tensor(XOR_X, dtype=torch.float64)
     y = torch.tensor(XOR_Y, dtype=torch.float64)

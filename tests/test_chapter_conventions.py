@@ -37,7 +37,10 @@ def test_there_are_chapters():
 
 def test_every_figure_is_captioned_and_named(notebook):
     for i, cell in enumerate(code_cells(notebook)):
-        draws = any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {}) for o in cell.outputs)
+        draws = any(
+            o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+            for o in cell.outputs
+        )
         if draws and "remove-cell" not in tags(cell):
             figure = cell.metadata.get("mystnb", {}).get("figure", {})
             assert figure.get("caption") and figure.get("name"), (
@@ -61,7 +64,9 @@ def test_ignored_outputs_are_checked_by_asserts(notebook):
 
 def test_tags_not_comments_and_no_stored_errors(notebook):
     for i, cell in enumerate(code_cells(notebook)):
-        assert not re.search(r"#\s*NBVAL_", cell.source), f"code cell {i} uses a # NBVAL_ comment; use a cell tag"
+        assert not re.search(r"#\s*NBVAL_", cell.source), (
+            f"code cell {i} uses a # NBVAL_ comment; use a cell tag"
+        )
         errors = [o for o in cell.outputs if o.get("output_type") == "error"]
         if "raises-exception" not in tags(cell):
             assert not errors, f"code cell {i} stored an error: {errors[0].get('ename')}"
@@ -73,7 +78,14 @@ def test_exercises_have_checked_solutions(notebook):
     exercises = re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", markdown)
     assert len(exercises) >= 2, "a chapter has at least two exercises"
     solutions = set(re.findall(r"\{solution-start\} (\S+)", markdown))
-    assert set(exercises) <= solutions, f"exercises without a solution: {sorted(set(exercises) - solutions)}"
-    passed = [o for c in code_cells(notebook) for o in c.outputs
-              if o.get("output_type") == "execute_result" and o["data"].get("text/plain", "").startswith("✅")]
+    assert set(exercises) <= solutions, (
+        f"exercises without a solution: {sorted(set(exercises) - solutions)}"
+    )
+    passed = [
+        o
+        for c in code_cells(notebook)
+        for o in c.outputs
+        if o.get("output_type") == "execute_result"
+        and o["data"].get("text/plain", "").startswith("✅")
+    ]
     assert len(passed) >= len(exercises), "every worked solution calls check() and passes"

@@ -38,7 +38,9 @@ pytestmark = [
 ]
 
 
-def assert_close(actual: np.ndarray, expected: np.ndarray | torch.Tensor, atol: float = ATOL) -> None:
+def assert_close(
+    actual: np.ndarray, expected: np.ndarray | torch.Tensor, atol: float = ATOL
+) -> None:
     if isinstance(expected, torch.Tensor):
         expected = expected.detach().numpy()
     assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
@@ -54,7 +56,15 @@ def t(array: np.ndarray | None) -> torch.Tensor | None:
 # ---------------------------------------------------------------------------
 
 
-def random_config_2d(seed: int, *, max_size: int = 12, max_kernel: int = 5, max_step: int = 3, max_batch: int = 3, max_channels: int = 4) -> dict:
+def random_config_2d(
+    seed: int,
+    *,
+    max_size: int = 12,
+    max_kernel: int = 5,
+    max_step: int = 3,
+    max_batch: int = 3,
+    max_channels: int = 4,
+) -> dict:
     """Draw a random valid conv2d configuration, with the padding written for this module and for torch."""
     rng = np.random.default_rng(seed)
     while True:
@@ -80,7 +90,8 @@ def random_config_2d(seed: int, *, max_size: int = 12, max_kernel: int = 5, max_
             padding = "full"
             torch_padding = pads = (dilation[0] * (kh - 1), dilation[1] * (kw - 1))
         fits = pads is None or (
-            height + 2 * pads[0] >= dilation[0] * (kh - 1) + 1 and width + 2 * pads[1] >= dilation[1] * (kw - 1) + 1
+            height + 2 * pads[0] >= dilation[0] * (kh - 1) + 1
+            and width + 2 * pads[1] >= dilation[1] * (kw - 1) + 1
         )
         if not fits:
             continue
@@ -89,15 +100,32 @@ def random_config_2d(seed: int, *, max_size: int = 12, max_kernel: int = 5, max_
             stride = stride[0]
         if dilation[0] == dilation[1] and rng.random() < 0.5:
             dilation = dilation[0]
-        n, c_in, c_out = (int(v) for v in rng.integers(1, [max_batch + 1, max_channels + 1, max_channels + 1]))
+        n, c_in, c_out = (
+            int(v) for v in rng.integers(1, [max_batch + 1, max_channels + 1, max_channels + 1])
+        )
         x = rng.standard_normal((n, c_in, height, width))
         weight = rng.standard_normal((c_out, c_in, kh, kw))
         bias = rng.standard_normal(c_out) if rng.random() < 0.7 else None
-        return dict(x=x, weight=weight, bias=bias, stride=stride, padding=padding, dilation=dilation, torch_padding=torch_padding)
+        return dict(
+            x=x,
+            weight=weight,
+            bias=bias,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            torch_padding=torch_padding,
+        )
 
 
 def torch_conv2d(cfg: dict) -> torch.Tensor:
-    return F.conv2d(t(cfg["x"]), t(cfg["weight"]), t(cfg["bias"]), stride=cfg["stride"], padding=cfg["torch_padding"], dilation=cfg["dilation"])
+    return F.conv2d(
+        t(cfg["x"]),
+        t(cfg["weight"]),
+        t(cfg["bias"]),
+        stride=cfg["stride"],
+        padding=cfg["torch_padding"],
+        dilation=cfg["dilation"],
+    )
 
 
 def ours_kwargs(cfg: dict) -> dict:
@@ -110,7 +138,9 @@ def test_random_configs_cover_all_options() -> None:
     assert any(c["stride"] not in (1, (1, 1)) for c in configs)
     assert any(c["dilation"] not in (1, (1, 1)) for c in configs)
     assert any(c["bias"] is None for c in configs) and any(c["bias"] is not None for c in configs)
-    assert any(c["weight"].shape[2] % 2 == 0 and c["padding"] == "same" for c in configs)  # asymmetric "same"
+    assert any(
+        c["weight"].shape[2] % 2 == 0 and c["padding"] == "same" for c in configs
+    )  # asymmetric "same"
 
 
 # ---------------------------------------------------------------------------
@@ -123,15 +153,25 @@ def test_conv2d_im2col_matches_torch(seed: int) -> None:
     cfg = random_config_2d(seed)
     expected = torch_conv2d(cfg)
     assert_close(conv2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg)), expected)
-    assert_close(correlate2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg), method="im2col"), expected)
+    assert_close(
+        correlate2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg), method="im2col"),
+        expected,
+    )
 
 
 @pytest.mark.parametrize("seed", range(N_LOOP_CONFIGS))
 def test_conv2d_loop_matches_torch(seed: int) -> None:
-    cfg = random_config_2d(10_000 + seed, max_size=7, max_kernel=3, max_step=2, max_batch=2, max_channels=3)
+    cfg = random_config_2d(
+        10_000 + seed, max_size=7, max_kernel=3, max_step=2, max_batch=2, max_channels=3
+    )
     expected = torch_conv2d(cfg)
-    assert_close(conv2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg), method="loop"), expected)
-    assert_close(correlate2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg), method="loop"), expected)
+    assert_close(
+        conv2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg), method="loop"), expected
+    )
+    assert_close(
+        correlate2d(cfg["x"], cfg["weight"], cfg["bias"], **ours_kwargs(cfg), method="loop"),
+        expected,
+    )
 
 
 def random_config_1d(seed: int) -> dict:
@@ -173,11 +213,20 @@ def test_conv1d_matches_torch(seed: int) -> None:
     x = t(cfg["x"])
     if isinstance(cfg["padding"], tuple):
         x = F.pad(x, cfg["padding"])
-    expected = F.conv1d(x, t(cfg["weight"]), t(cfg["bias"]), stride=cfg["stride"], padding=cfg["torch_padding"], dilation=cfg["dilation"])
+    expected = F.conv1d(
+        x,
+        t(cfg["weight"]),
+        t(cfg["bias"]),
+        stride=cfg["stride"],
+        padding=cfg["torch_padding"],
+        dilation=cfg["dilation"],
+    )
     kwargs = dict(stride=cfg["stride"], padding=cfg["padding"], dilation=cfg["dilation"])
     assert_close(conv1d(cfg["x"], cfg["weight"], cfg["bias"], **kwargs), expected)
     if seed < N_LOOP_CONFIGS:
-        assert_close(conv1d(cfg["x"], cfg["weight"], cfg["bias"], **kwargs, method="loop"), expected)
+        assert_close(
+            conv1d(cfg["x"], cfg["weight"], cfg["bias"], **kwargs, method="loop"), expected
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -193,8 +242,14 @@ def test_single_image_matches_scipy(seed: int, mode: str) -> None:
     height, width = kh + rng.integers(0, 6), kw + rng.integers(0, 6)
     image, kernel = rng.standard_normal((height, width)), rng.standard_normal((kh, kw))
     method = "loop" if seed % 4 == 0 else "im2col"
-    assert_close(correlate2d(image, kernel, padding=mode, method=method), scipy.signal.correlate2d(image, kernel, mode=mode))
-    assert_close(convolve2d(image, kernel, padding=mode, method=method), scipy.signal.convolve2d(image, kernel, mode=mode))
+    assert_close(
+        correlate2d(image, kernel, padding=mode, method=method),
+        scipy.signal.correlate2d(image, kernel, mode=mode),
+    )
+    assert_close(
+        convolve2d(image, kernel, padding=mode, method=method),
+        scipy.signal.convolve2d(image, kernel, mode=mode),
+    )
 
 
 def test_correlation_is_torch_conv2d_and_convolution_flips_the_kernel() -> None:
@@ -240,7 +295,10 @@ def test_im2col_and_col2im_match_unfold_and_fold(seed: int) -> None:
     cols = im2col(x, kernel, **kwargs)
     assert_close(cols, F.unfold(t(x), kernel, **kwargs))
     random_cols = np.random.default_rng(seed).standard_normal(cols.shape)
-    assert_close(col2im(random_cols, x.shape[2:], kernel, **kwargs), F.fold(t(random_cols), x.shape[2:], kernel, **kwargs))
+    assert_close(
+        col2im(random_cols, x.shape[2:], kernel, **kwargs),
+        F.fold(t(random_cols), x.shape[2:], kernel, **kwargs),
+    )
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -266,10 +324,14 @@ def test_im2col_times_weight_rows_is_the_layer() -> None:
 # ---------------------------------------------------------------------------
 
 
-def torch_gradients(cfg: dict, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def torch_gradients(
+    cfg: dict, grad_output: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x, w = t(cfg["x"]).requires_grad_(), t(cfg["weight"]).requires_grad_()
     b = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
-    y = F.conv2d(x, w, b, stride=cfg["stride"], padding=cfg["torch_padding"], dilation=cfg["dilation"])
+    y = F.conv2d(
+        x, w, b, stride=cfg["stride"], padding=cfg["torch_padding"], dilation=cfg["dilation"]
+    )
     y.backward(t(grad_output))
     return x.grad.numpy(), w.grad.numpy(), b.grad.numpy()
 
@@ -287,7 +349,11 @@ def test_conv2d_backward_matches_autograd(seed: int) -> None:
 
 def test_conv2d_backward_by_finite_differences() -> None:
     rng = np.random.default_rng(3)
-    x, w, b = rng.standard_normal((2, 2, 6, 5)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
+    x, w, b = (
+        rng.standard_normal((2, 2, 6, 5)),
+        rng.standard_normal((3, 2, 3, 2)),
+        rng.standard_normal(3),
+    )
     kwargs = dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2))
     g = rng.standard_normal(conv2d(x, w, b, **kwargs).shape)
 
@@ -317,7 +383,9 @@ def test_conv_matrix_transpose_is_the_input_gradient() -> None:
     kwargs = dict(stride=2, padding=1, dilation=1)
     g = rng.standard_normal(conv2d(x[None], w, **kwargs).shape)
     grad_input = conv_matrix(x.shape, w, **kwargs).T @ g.ravel()
-    assert_close(grad_input.reshape(x.shape), conv2d_backward(g, x[None], w, **kwargs).grad_input[0])
+    assert_close(
+        grad_input.reshape(x.shape), conv2d_backward(g, x[None], w, **kwargs).grad_input[0]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -331,7 +399,10 @@ def test_conv_matrix_3x3_input_2x2_kernel() -> None:
     assert matrix.shape == (4, 9)
     x = np.arange(9.0).reshape(3, 3)
     assert_close(matrix @ x.ravel(), scipy.signal.correlate2d(x, kernel, mode="valid").ravel())
-    assert_close(conv_matrix((3, 3), kernel, operation="convolve") @ x.ravel(), scipy.signal.convolve2d(x, kernel, mode="valid").ravel())
+    assert_close(
+        conv_matrix((3, 3), kernel, operation="convolve") @ x.ravel(),
+        scipy.signal.convolve2d(x, kernel, mode="valid").ravel(),
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -341,7 +412,10 @@ def test_conv_matrix_matches_conv2d(seed: int) -> None:
     kwargs = ours_kwargs(cfg)
     expected = torch_conv2d(dict(cfg, bias=None))[0]
     assert_close(conv_matrix(x.shape, w, **kwargs) @ x.ravel(), expected.numpy().ravel())
-    assert_close(conv_matrix(x.shape, w, **kwargs, operation="convolve") @ x.ravel(), convolve2d(x[None], w, **kwargs)[0].ravel())
+    assert_close(
+        conv_matrix(x.shape, w, **kwargs, operation="convolve") @ x.ravel(),
+        convolve2d(x[None], w, **kwargs)[0].ravel(),
+    )
     single = conv_matrix(x.shape[1:], w[0, 0], **kwargs)  # one channel: (H, W) with (kh, kw)
     assert_close(single @ x[0].ravel(), correlate2d(x[None, :1], w[:1, :1], **kwargs).ravel())
 
@@ -352,12 +426,16 @@ def test_conv_matrix_is_doubly_blocked_toeplitz() -> None:
     kernel = rng.standard_normal((kh, kw))
     out_h, out_w = height - kh + 1, width - kw + 1
     matrix = conv_matrix((height, width), kernel)
-    blocks = matrix.reshape(out_h, out_w, height, width).transpose(0, 2, 1, 3)  # block (i, r): (W_out, W)
+    blocks = matrix.reshape(out_h, out_w, height, width).transpose(
+        0, 2, 1, 3
+    )  # block (i, r): (W_out, W)
     for i in range(out_h):
         for r in range(height):
             block = blocks[i, r]
             if 0 <= r - i < kh:  # block of kernel row r - i, Toeplitz: constant along its diagonals
-                assert_close(block, toeplitz_matrix(kernel[r - i], out_w).T)  # block[j, q] = kernel[r - i, q - j]
+                assert_close(
+                    block, toeplitz_matrix(kernel[r - i], out_w).T
+                )  # block[j, q] = kernel[r - i, q - j]
             else:
                 assert not block.any()
 
@@ -365,7 +443,10 @@ def test_conv_matrix_is_doubly_blocked_toeplitz() -> None:
 @pytest.mark.parametrize("seed", range(20))
 def test_toeplitz_matrix_multiplies_polynomials(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    signal, kernel = rng.standard_normal(rng.integers(1, 10)), rng.standard_normal(rng.integers(1, 10))
+    signal, kernel = (
+        rng.standard_normal(rng.integers(1, 10)),
+        rng.standard_normal(rng.integers(1, 10)),
+    )
     expected = np.convolve(signal, kernel)
     assert_close(toeplitz_matrix(kernel, signal.size) @ signal, expected)  # matrix of the kernel
     assert_close(toeplitz_matrix(signal, kernel.size) @ kernel, expected)  # matrix of the signal
@@ -385,12 +466,26 @@ def test_output_size_matches_torch_on_a_grid() -> None:
                 for s in range(1, 4):
                     for d in range(1, 4):
                         try:
-                            expected = F.conv1d(torch.zeros(1, 1, i), torch.zeros(1, 1, k), padding=p, stride=s, dilation=d).shape[-1]
-                        except RuntimeError:  # PyTorch refuses a kernel larger than the padded input
-                            with pytest.raises(ValueError, match="kernel larger than the padded input"):
+                            expected = F.conv1d(
+                                torch.zeros(1, 1, i),
+                                torch.zeros(1, 1, k),
+                                padding=p,
+                                stride=s,
+                                dilation=d,
+                            ).shape[-1]
+                        except (
+                            RuntimeError
+                        ):  # PyTorch refuses a kernel larger than the padded input
+                            with pytest.raises(
+                                ValueError, match="kernel larger than the padded input"
+                            ):
                                 output_size(i, k, p, s, d)
                             continue
-                        assert output_size(i, k, p, s, d) == expected == (i + 2 * p - d * (k - 1) - 1) // s + 1
+                        assert (
+                            output_size(i, k, p, s, d)
+                            == expected
+                            == (i + 2 * p - d * (k - 1) - 1) // s + 1
+                        )
                         checked += 1
     assert checked > 1000
 
@@ -404,7 +499,12 @@ def test_output_size_of_padding_modes() -> None:
                 assert output_size(i, k, "full", d=d) == i + d * (k - 1)
                 if span <= i:
                     assert output_size(i, k, "valid", d=d) == i - span + 1
-                    assert F.conv1d(torch.zeros(1, 1, i), torch.zeros(1, 1, k), padding="same", dilation=d).shape[-1] == i
+                    assert (
+                        F.conv1d(
+                            torch.zeros(1, 1, i), torch.zeros(1, 1, k), padding="same", dilation=d
+                        ).shape[-1]
+                        == i
+                    )
     assert output_size(28, 3, (0, 2)) == 28  # (before, after) padding
 
 
@@ -426,7 +526,9 @@ def measured_receptive_field(layers: list[tuple[int, ...]], size: int = 64) -> t
     y = x
     for layer in layers:
         k, s, d = (*layer, 1)[:3]
-        y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, dilation=d)  # positive weights: no cancellation
+        y = F.conv2d(
+            y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, dilation=d
+        )  # positive weights: no cancellation
     centre = y.shape[-1] // 2
     first_rows = []
     for unit in (centre, centre + 1):  # two neighbouring output units
@@ -472,7 +574,10 @@ def test_float32_stays_float32(method: str) -> None:
     y = conv2d(x, w, b, padding=1, method=method)
     assert y.dtype == np.float32
     assert_close(y, F.conv2d(t(x), t(w), t(b), padding=1), atol=1e-4)
-    assert all(g.dtype == np.float32 for g in conv2d_backward(np.ones_like(y), x, w, padding=1, method=method))
+    assert all(
+        g.dtype == np.float32
+        for g in conv2d_backward(np.ones_like(y), x, w, padding=1, method=method)
+    )
     assert conv1d(x[:, :, 0], w[:, :, 0], method=method).dtype == np.float32
     assert im2col(x, 3).dtype == np.float32
 
@@ -490,12 +595,16 @@ def test_integer_input_gives_float64() -> None:
 
 def test_kernel_larger_than_padded_input() -> None:
     x, w = np.zeros((1, 2, 4, 4)), np.zeros((3, 2, 5, 3))
-    with pytest.raises(ValueError, match=r"kernel larger than the padded input.*\(3, 2, 5, 3\).*\(1, 2, 4, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"kernel larger than the padded input.*\(3, 2, 5, 3\).*\(1, 2, 4, 4\)"
+    ):
         conv2d(x, w)
     conv2d(x, w, padding=1)  # 4 + 2 >= 5: fits
     with pytest.raises(ValueError, match="kernel larger than the padded input"):
         conv2d(x, np.zeros((3, 2, 3, 3)), dilation=2)  # dilated size 5
-    with pytest.raises(ValueError, match=r"kernel larger.*\(5,\).*\(4,\)|kernel larger.*\(1, 1, 5\).*\(1, 1, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"kernel larger.*\(5,\).*\(4,\)|kernel larger.*\(1, 1, 5\).*\(1, 1, 4\)"
+    ):
         conv1d(np.zeros((1, 1, 4)), np.zeros((1, 1, 5)))
     with pytest.raises(ValueError, match="kernel larger than the padded input"):
         correlate2d(np.zeros((3, 3)), np.zeros((4, 1)))
@@ -506,7 +615,9 @@ def test_kernel_larger_than_padded_input() -> None:
 
 
 def test_channel_mismatch_names_the_shapes() -> None:
-    with pytest.raises(ValueError, match=r"channel mismatch.*\(2, 3, 8, 8\).*C_in=3.*\(5, 4, 3, 3\).*C_in=4"):
+    with pytest.raises(
+        ValueError, match=r"channel mismatch.*\(2, 3, 8, 8\).*C_in=3.*\(5, 4, 3, 3\).*C_in=4"
+    ):
         conv2d(np.zeros((2, 3, 8, 8)), np.zeros((5, 4, 3, 3)))
     with pytest.raises(ValueError, match=r"channel mismatch.*\(2, 3, 8\)"):
         conv1d(np.zeros((2, 3, 8)), np.zeros((5, 4, 3)))
@@ -537,7 +648,9 @@ def test_wrong_ndim() -> None:
         conv2d(np.zeros((1, 1, 8, 8)), np.zeros((3, 3)))
     with pytest.raises(ValueError, match=r"x must have 2 or 4 dimensions; got shape \(8,\)"):
         correlate2d(np.zeros(8), np.zeros((3, 3)))
-    with pytest.raises(ValueError, match=r"kernel must have 2 dimensions; got shape \(1, 1, 3, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"kernel must have 2 dimensions; got shape \(1, 1, 3, 3\)"
+    ):
         convolve2d(np.zeros((8, 8)), np.zeros((1, 1, 3, 3)))
     with pytest.raises(ValueError, match=r"x must have 3 dimensions; got shape \(1, 1, 8, 8\)"):
         conv1d(np.zeros((1, 1, 8, 8)), np.zeros((1, 1, 3)))
@@ -559,7 +672,9 @@ def test_other_bad_arguments() -> None:
         conv2d(x, w, method="fft")
     with pytest.raises(TypeError, match="stride must be an integer"):
         conv2d(x, w, stride=1.5)
-    with pytest.raises(ValueError, match=r"grad_output must have the forward output's shape \(1, 3, 4, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"grad_output must have the forward output's shape \(1, 3, 4, 4\)"
+    ):
         conv2d_backward(np.zeros((1, 3, 6, 6)), x, w)
     with pytest.raises(ValueError, match="bias needs batched input"):
         correlate2d(np.zeros((5, 5)), np.zeros((3, 3)), np.zeros(1))

@@ -29,7 +29,9 @@ from dlbook.data import (
 
 def idx_bytes(array: np.ndarray) -> bytes:
     """Encode a uint8 array in the IDX format."""
-    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(
+        f">{array.ndim}I", *array.shape
+    )
     return header + array.astype(np.uint8).tobytes()
 
 
@@ -84,7 +86,9 @@ def cache(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
-def make_dataset(url: str, blob: bytes, *, system_dir: Path | None = None, name: str = "toy") -> Dataset:
+def make_dataset(
+    url: str, blob: bytes, *, system_dir: Path | None = None, name: str = "toy"
+) -> Dataset:
     return Dataset(
         name=name,
         files=(RemoteFile("toy-images-idx3-ubyte.gz", url + "toy.gz", sha(blob)),),
@@ -208,12 +212,16 @@ def test_read_idx_big_endian_int32(tmp_path):
     np.testing.assert_array_equal(out, values.astype(np.int32))
 
 
-def _cifar_archive(path: Path, n_per_batch: int = 3, drop: str | None = None, bad: str | None = None) -> tuple:
+def _cifar_archive(
+    path: Path, n_per_batch: int = 3, drop: str | None = None, bad: str | None = None
+) -> tuple:
     rng = np.random.default_rng(0)
     images, labels = {}, {}
     with tarfile.open(path, "w:gz") as archive:
         for name in [f"data_batch_{i}.bin" for i in range(1, 6)] + ["test_batch.bin"]:
-            planes = rng.integers(0, 256, size=(n_per_batch, 3, 32, 32), dtype=np.uint8)  # (N, C, H, W)
+            planes = rng.integers(
+                0, 256, size=(n_per_batch, 3, 32, 32), dtype=np.uint8
+            )  # (N, C, H, W)
             y = rng.integers(0, 10, size=n_per_batch, dtype=np.uint8)
             blob = np.concatenate([y[:, None], planes.reshape(n_per_batch, -1)], axis=1).tobytes()
             if name == bad:
@@ -268,7 +276,10 @@ def test_registry_is_consistent():
     )
 
 
-@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").exists(), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(
+    not Path("/usr/share/datasets/fashion-mnist").exists(),
+    reason="Debian's dataset-fashion-mnist is not installed",
+)
 def test_fashion_mnist_from_debian_package(tmp_path, monkeypatch):
     monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
     x, y = data.load_fashion_mnist("test", download=False)
@@ -291,7 +302,9 @@ def test_offline_wrappers():
     assert co2.index.is_monotonic_increasing and len(co2) > 500
 
     cat = data.load_photo("chelsea")
-    assert cat.shape == (300, 451, 3) and cat.dtype == np.float64 and 0 <= cat.min() and cat.max() <= 1
+    assert (
+        cat.shape == (300, 451, 3) and cat.dtype == np.float64 and 0 <= cat.min() and cat.max() <= 1
+    )
     gray = data.load_photo("chelsea", gray=True)
     assert gray.shape == (300, 451)
     assert data.load_photo("camera").shape == (512, 512)

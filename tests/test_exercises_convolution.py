@@ -14,7 +14,9 @@ from dlbook.pooling import pool_output_size
 
 def test_by_hand_answer_is_the_cross_correlation() -> None:
     expected = get_exercise("conv-by-hand").expected()
-    np.testing.assert_array_equal(expected, scipy.signal.correlate2d(BY_HAND_INPUT, BY_HAND_KERNEL, mode="valid"))
+    np.testing.assert_array_equal(
+        expected, scipy.signal.correlate2d(BY_HAND_INPUT, BY_HAND_KERNEL, mode="valid")
+    )
     np.testing.assert_array_equal(expected, correlate2d(BY_HAND_INPUT, BY_HAND_KERNEL))
     x = torch.tensor(BY_HAND_INPUT, dtype=torch.float64)[None, None]
     w = torch.tensor(BY_HAND_KERNEL, dtype=torch.float64)[None, None]
@@ -30,9 +32,13 @@ def test_by_hand_flipped_kernel_gets_a_specific_message() -> None:
 
 
 def test_size_parameter_and_receptive_field_answers() -> None:
-    assert get_exercise("conv-output-size").expected() == pool_output_size(output_size(224, 7, 3, 2), 3, 2, 1)
+    assert get_exercise("conv-output-size").expected() == pool_output_size(
+        output_size(224, 7, 3, 2), 3, 2, 1
+    )
     x = torch.zeros(1, 3, 224, 224)
-    y = torch.nn.functional.max_pool2d(torch.nn.functional.conv2d(x, torch.zeros(64, 3, 7, 7), stride=2, padding=3), 3, 2, 1)
+    y = torch.nn.functional.max_pool2d(
+        torch.nn.functional.conv2d(x, torch.zeros(64, 3, 7, 7), stride=2, padding=3), 3, 2, 1
+    )
     assert y.shape[-1] == get_exercise("conv-output-size").expected()
     layer = torch.nn.Conv2d(64, 128, 3)
     assert sum(p.numel() for p in layer.parameters()) == get_exercise("conv-parameters").expected()

@@ -64,7 +64,9 @@ def test_adam_step_cases_agree_with_torch():
 
 
 def test_adam_step_rejects_the_chapters_buggy_version_and_each_bug_alone():
-    def buggy(theta, grad, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):  # as printed in the chapter
+    def buggy(
+        theta, grad, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8
+    ):  # as printed in the chapter
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad
         return theta - lr * m / (np.sqrt(v) + eps), m, v
@@ -91,15 +93,25 @@ def test_adam_step_rejects_the_chapters_buggy_version_and_each_bug_alone():
 
 def test_counting_and_threshold_exercises():
     assert check("updates-per-epoch", 460).passed
-    assert "too small" in check("updates-per-epoch", 1437 // 64 * 20).message  # forgot the last batch
+    assert (
+        "too small" in check("updates-per-epoch", 1437 // 64 * 20).message
+    )  # forgot the last batch
     assert check("grad-accumulation", 42.0).passed
     assert not check("grad-accumulation", 14.0).passed  # one backward call's worth
     assert check("stable-learning-rate", 0.05).passed
     assert not check("stable-learning-rate", 2 / 3).passed  # the flat direction does not decide
-    assert not check("stable-learning-rate", 1 / 40).passed  # 1/h is the fastest step, not the limit
+    assert not check(
+        "stable-learning-rate", 1 / 40
+    ).passed  # 1/h is the fastest step, not the limit
 
 
 def test_titles_and_hints():
-    for exercise_id in ("backprop-delta", "grad-accumulation", "adam-step", "updates-per-epoch", "stable-learning-rate"):
+    for exercise_id in (
+        "backprop-delta",
+        "grad-accumulation",
+        "adam-step",
+        "updates-per-epoch",
+        "stable-learning-rate",
+    ):
         exercise = get_exercise(exercise_id)
         assert exercise.title and len(exercise.hints) >= 2

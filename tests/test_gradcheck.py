@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
-from dlbook.gradcheck import GradientCheck, check_gradient, check_gradients, numerical_gradient, relative_error
+from dlbook.gradcheck import (
+    GradientCheck,
+    check_gradient,
+    check_gradients,
+    numerical_gradient,
+    relative_error,
+)
 
 rng = np.random.default_rng(0)
 
@@ -35,7 +40,9 @@ def test_matrix_products():
     assert check_gradient(lambda w: np.sum(C * (X @ w)), W, X.T @ C).relative_error < 1e-8
     assert check_gradient(lambda x: np.sum(C * (x @ W)), X, C @ W.T).relative_error < 1e-8
     # A non-linear one: f(W) = sum((X W)^2) has gradient 2 X^T (X W).
-    assert check_gradient(lambda w: np.sum((X @ w) ** 2), W, 2 * X.T @ (X @ W)).relative_error < 1e-8
+    assert (
+        check_gradient(lambda w: np.sum((X @ w) ** 2), W, 2 * X.T @ (X @ W)).relative_error < 1e-8
+    )
 
 
 def test_scalar_and_list_inputs():
@@ -102,7 +109,9 @@ def test_relative_error_properties():
     b = a + 1e-3
     assert relative_error(a, b) == relative_error(b, a)
     assert relative_error(a, b) == pytest.approx(1e-3 / np.max(np.abs(a) + np.abs(b)), rel=1e-12)
-    assert relative_error(1e12 * a, 1e12 * b) == pytest.approx(relative_error(a, b), rel=1e-9)  # scale-free
+    assert relative_error(1e12 * a, 1e12 * b) == pytest.approx(
+        relative_error(a, b), rel=1e-9
+    )  # scale-free
     assert relative_error(np.zeros(0), np.zeros(0)) == 0.0
     assert np.isnan(relative_error([np.nan, 1.0], [1.0, 1.0]))
     assert not check_gradient(lambda v: np.sum(v), np.ones(2), [np.nan, 1.0]).passed
@@ -126,9 +135,13 @@ def test_check_gradients_for_several_parameters():
 def test_bad_inputs_raise():
     with pytest.raises(TypeError, match="x must be float64.*got dtype float32"):
         numerical_gradient(np.sum, np.ones(3, dtype=np.float32))
-    with pytest.raises(ValueError, match=r"f must return a single real number; got ndarray of shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"f must return a single real number; got ndarray of shape \(3,\)"
+    ):
         numerical_gradient(lambda v: v * 2, np.ones(3))
-    with pytest.raises(ValueError, match=r"a and b must have the same shape; got a \(2,\) and b \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"a and b must have the same shape; got a \(2,\) and b \(3,\)"
+    ):
         relative_error(np.zeros(2), np.zeros(3))
     with pytest.raises(ValueError, match=r"analytic_grad \(3,\) and x \(2, 3\)"):
         check_gradient(np.sum, np.ones((2, 3)), np.ones(3))
@@ -137,7 +150,12 @@ def test_bad_inputs_raise():
     params = {"W": np.ones((2, 2))}
     with pytest.raises(ValueError, match=r"same keys; got params \['W'\] and grads \['V'\]"):
         check_gradients(lambda: 0.0, params, {"V": np.ones((2, 2))})
-    with pytest.raises(ValueError, match=r"grads\['W'\] must have the shape of params\['W'\]; got \(2,\) and \(2, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"grads\['W'\] must have the shape of params\['W'\]; got \(2,\) and \(2, 2\)",
+    ):
         check_gradients(lambda: 0.0, params, {"W": np.ones(2)})
-    with pytest.raises(TypeError, match=r"params\['W'\] must be a writeable float64 NumPy array.*got list"):
+    with pytest.raises(
+        TypeError, match=r"params\['W'\] must be a writeable float64 NumPy array.*got list"
+    ):
         check_gradients(lambda: 0.0, {"W": [1.0, 2.0]}, {"W": [0.0, 0.0]})

@@ -49,7 +49,9 @@ def check_variance(weights: np.ndarray, kind: str, var: float) -> None:
     else:
         half_width = Z * math.sqrt(0.8 / n)
         low, high = 1 - half_width, 1 + half_width
-    assert low <= ratio <= high, f"mean(w**2) / var = {ratio:.5f}, expected in [{low:.5f}, {high:.5f}]"
+    assert low <= ratio <= high, (
+        f"mean(w**2) / var = {ratio:.5f}, expected in [{low:.5f}, {high:.5f}]"
+    )
     assert abs(weights.mean()) <= Z * math.sqrt(var / n)
 
 
@@ -111,14 +113,40 @@ def test_shapes_seeds_and_dtypes():
 
 RELU_GAIN = torch.nn.init.calculate_gain("relu")
 TORCH_CASES = [
-    (xavier_uniform, "uniform", torch.nn.init.xavier_uniform_, {}, lambda fi, fo: (math.sqrt(6 / (fi + fo))) ** 2 / 3),
-    (xavier_normal, "normal", torch.nn.init.xavier_normal_, {}, lambda fi, fo: (math.sqrt(2 / (fi + fo))) ** 2),
-    (he_uniform, "uniform", torch.nn.init.kaiming_uniform_, {"nonlinearity": "relu"}, lambda fi, fo: (RELU_GAIN * math.sqrt(3 / fi)) ** 2 / 3),
-    (he_normal, "normal", torch.nn.init.kaiming_normal_, {"nonlinearity": "relu"}, lambda fi, fo: (RELU_GAIN / math.sqrt(fi)) ** 2),
+    (
+        xavier_uniform,
+        "uniform",
+        torch.nn.init.xavier_uniform_,
+        {},
+        lambda fi, fo: (math.sqrt(6 / (fi + fo))) ** 2 / 3,
+    ),
+    (
+        xavier_normal,
+        "normal",
+        torch.nn.init.xavier_normal_,
+        {},
+        lambda fi, fo: (math.sqrt(2 / (fi + fo))) ** 2,
+    ),
+    (
+        he_uniform,
+        "uniform",
+        torch.nn.init.kaiming_uniform_,
+        {"nonlinearity": "relu"},
+        lambda fi, fo: (RELU_GAIN * math.sqrt(3 / fi)) ** 2 / 3,
+    ),
+    (
+        he_normal,
+        "normal",
+        torch.nn.init.kaiming_normal_,
+        {"nonlinearity": "relu"},
+        lambda fi, fo: (RELU_GAIN / math.sqrt(fi)) ** 2,
+    ),
 ]
 
 
-@pytest.mark.parametrize("ours, kind, theirs, options, torch_var", TORCH_CASES, ids=[c[0].__name__ for c in TORCH_CASES])
+@pytest.mark.parametrize(
+    "ours, kind, theirs, options, torch_var", TORCH_CASES, ids=[c[0].__name__ for c in TORCH_CASES]
+)
 @pytest.mark.parametrize("shape", [(FAN_OUT, FAN_IN), (64, 32, 5, 5)], ids=["linear", "conv"])
 def test_variance_agrees_with_torch_nn_init(ours, kind, theirs, options, torch_var, shape):
     receptive_field = math.prod(shape[2:])

@@ -10,7 +10,16 @@ from dlbook.conv import convolve2d, correlate2d
 from dlbook.kernels import KERNELS, get_kernel
 
 BLURS = ["box_blur", "gaussian_blur_3x3", "gaussian_blur_5x5"]
-EDGES = ["edge", "edge_cross", "edge_diagonal", "laplacian", "sobel_x", "sobel_y", "prewitt_x", "prewitt_y"]
+EDGES = [
+    "edge",
+    "edge_cross",
+    "edge_diagonal",
+    "laplacian",
+    "sobel_x",
+    "sobel_y",
+    "prewitt_x",
+    "prewitt_y",
+]
 SUM_TO_ONE = ["identity", "sharpen", "unsharp_mask_5x5", "emboss", *BLURS]
 
 
@@ -49,16 +58,25 @@ def test_edge_kernels_sum_to_zero_and_ignore_flat_images(name: str) -> None:
 
 
 def test_gaussians_are_outer_products_of_binomial_rows() -> None:
-    np.testing.assert_array_equal(KERNELS["gaussian_blur_5x5"], np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]) / 256)
+    np.testing.assert_array_equal(
+        KERNELS["gaussian_blur_5x5"], np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]) / 256
+    )
     np.testing.assert_array_equal(KERNELS["gaussian_blur_3x3"], np.outer([1, 2, 1], [1, 2, 1]) / 16)
     # Binomial rows come from repeated [1, 1] smoothing: the 5x5 Gaussian is the 3x3 one blurred by itself.
     np.testing.assert_allclose(
-        scipy.signal.convolve2d(KERNELS["gaussian_blur_3x3"], KERNELS["gaussian_blur_3x3"]), KERNELS["gaussian_blur_5x5"], atol=1e-15
+        scipy.signal.convolve2d(KERNELS["gaussian_blur_3x3"], KERNELS["gaussian_blur_3x3"]),
+        KERNELS["gaussian_blur_5x5"],
+        atol=1e-15,
     )
 
 
 def test_unsharp_mask_is_twice_the_image_minus_the_blur() -> None:
-    np.testing.assert_allclose(KERNELS["unsharp_mask_5x5"], 2 * identity(5) - KERNELS["gaussian_blur_5x5"], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        KERNELS["unsharp_mask_5x5"],
+        2 * identity(5) - KERNELS["gaussian_blur_5x5"],
+        rtol=0,
+        atol=1e-15,
+    )
     assert KERNELS["unsharp_mask_5x5"][2, 2] == 476 / 256
 
 
@@ -66,7 +84,9 @@ def test_sharpen_and_laplacian_relations() -> None:
     np.testing.assert_array_equal(KERNELS["sharpen"], identity(3) + KERNELS["edge_cross"])
     np.testing.assert_array_equal(KERNELS["edge_cross"], -KERNELS["laplacian"])
     np.testing.assert_array_equal(KERNELS["identity"], identity(3))
-    np.testing.assert_array_equal(KERNELS["edge"], 9 * identity(3) - np.ones((3, 3)))  # -1 around, 8 in the centre
+    np.testing.assert_array_equal(
+        KERNELS["edge"], 9 * identity(3) - np.ones((3, 3))
+    )  # -1 around, 8 in the centre
 
 
 @pytest.mark.parametrize(
@@ -84,7 +104,9 @@ def test_sobel_and_prewitt_are_separable(name: str, column: list[int], row: list
     assert np.linalg.matrix_rank(kernel) == 1
     # Separable means two 1-D passes give the 2-D result.
     image = np.random.default_rng(0).standard_normal((8, 9))
-    two_passes = correlate2d(correlate2d(image, np.array(column, float)[:, None]), np.array(row, float)[None, :])
+    two_passes = correlate2d(
+        correlate2d(image, np.array(column, float)[:, None]), np.array(row, float)[None, :]
+    )
     np.testing.assert_allclose(two_passes, correlate2d(image, kernel), rtol=0, atol=1e-12)
 
 
@@ -104,7 +126,9 @@ def test_kernels_do_what_their_names_say() -> None:
     box = correlate2d(image, KERNELS["box_blur"])
     np.testing.assert_allclose(box[0, 0], image[:3, :3].mean())
     assert correlate2d(image, KERNELS["gaussian_blur_5x5"]).std() < image.std()  # blurring smooths
-    assert correlate2d(image, KERNELS["sharpen"]).std() > image.std()  # sharpening amplifies differences
+    assert (
+        correlate2d(image, KERNELS["sharpen"]).std() > image.std()
+    )  # sharpening amplifies differences
 
 
 def test_get_kernel_returns_a_writable_copy() -> None:

@@ -92,13 +92,21 @@ def test_binary_cross_entropy_matches_torch_including_zero_and_one(reduction):
     scale = 1 / probs.size if reduction == "mean" else 1.0
     clamped = ~interior
     close(ours_grad[clamped], (probs - target)[clamped] / 1e-12 * scale, atol=0, rtol=1e-15)
-    close(grad[clamped], (probs - target)[clamped] / float(np.float32(1e-12)) * scale, atol=0, rtol=1e-12)
+    close(
+        grad[clamped],
+        (probs - target)[clamped] / float(np.float32(1e-12)) * scale,
+        atol=0,
+        rtol=1e-12,
+    )
     close(ours_grad[clamped], grad[clamped], atol=0, rtol=1e-8)
 
 
 def test_binary_cross_entropy_clipping_is_documented_value():
     # A confidently wrong prediction costs 100 = -ln(e^-100); a confident right one costs 0.
-    assert binary_cross_entropy([0.0, 1.0], [1.0, 1.0], reduction="none").tolist() == [pytest.approx(100.0, abs=1e-12), 0.0]
+    assert binary_cross_entropy([0.0, 1.0], [1.0, 1.0], reduction="none").tolist() == [
+        pytest.approx(100.0, abs=1e-12),
+        0.0,
+    ]
     close(binary_cross_entropy([0.0], [1.0], eps=1e-7), -math.log(1e-7))
     assert LOG_EPS == math.exp(-100.0)
 
@@ -113,7 +121,9 @@ def test_naive_binary_cross_entropy_really_breaks():
         -np.log(1.0 / (1.0 + np.exp(-z)))
 
 
-LOGITS_1D = np.array([-1000.0, -1000.0, 1000.0, 1000.0, -30.0, 30.0, 0.0, -1e-9, 745.0, -745.0, 2.5, -0.7])
+LOGITS_1D = np.array(
+    [-1000.0, -1000.0, 1000.0, 1000.0, -30.0, 30.0, 0.0, -1e-9, 745.0, -745.0, 2.5, -0.7]
+)
 LABELS_1D = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.3, 0.8])
 
 
@@ -132,10 +142,18 @@ def test_binary_cross_entropy_logits_and_probability_forms_agree():
     logits = rng.normal(size=(5, 1))
     target = rng.integers(0, 2, size=(5, 1))
     probs = 1 / (1 + np.exp(-logits))
-    close(binary_cross_entropy_with_logits(logits, target), binary_cross_entropy(probs, target), atol=1e-12)
+    close(
+        binary_cross_entropy_with_logits(logits, target),
+        binary_cross_entropy(probs, target),
+        atol=1e-12,
+    )
     # Chain rule: dL/dz = dL/dp * p (1 - p) = (p - y) / n.
     close(binary_cross_entropy_with_logits_grad(logits, target), (probs - target) / 5, atol=1e-15)
-    close(binary_cross_entropy_grad(probs, target) * probs * (1 - probs), (probs - target) / 5, atol=1e-15)
+    close(
+        binary_cross_entropy_grad(probs, target) * probs * (1 - probs),
+        (probs - target) / 5,
+        atol=1e-15,
+    )
     assert binary_cross_entropy_with_logits([-1000.0], [1.0]) == 1000.0
 
 
@@ -146,18 +164,24 @@ LOGITS = rng.normal(scale=3, size=(N, K))
 LOGITS[0] = [1000.0, -1000.0, 0.0, 1e4, -1e4]
 LOGITS[1] = [1e4, 1e4, 1e4, 1e4, 1e4]
 LABELS = rng.integers(0, K, size=N)
-LABELS[0] = 1  # the correct class has logit -1000 next to 1e4: loss 11000, probability underflows to 0
+LABELS[0] = (
+    1  # the correct class has logit -1000 next to 1e4: loss 11000, probability underflows to 0
+)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_cross_entropy_with_logits_sparse_labels_match_torch(reduction):
-    value, grad = torch_loss_and_grad(F.cross_entropy, LOGITS, LABELS, reduction, target_dtype=torch.long)
+    value, grad = torch_loss_and_grad(
+        F.cross_entropy, LOGITS, LABELS, reduction, target_dtype=torch.long
+    )
     ours = categorical_cross_entropy_with_logits(LOGITS, LABELS, reduction=reduction)
     assert np.all(np.isfinite(ours))
     close(ours, value)
     close(categorical_cross_entropy_with_logits_grad(LOGITS, LABELS, reduction=reduction), grad)
     # The same via torch's two-step form: log_softmax then nll_loss.
-    nll = F.nll_loss(torch.log_softmax(torch.tensor(LOGITS), dim=1), torch.tensor(LABELS), reduction=reduction)
+    nll = F.nll_loss(
+        torch.log_softmax(torch.tensor(LOGITS), dim=1), torch.tensor(LABELS), reduction=reduction
+    )
     close(ours, nll.numpy())
 
 
@@ -187,7 +211,13 @@ def test_cross_entropy_large_logit_values():
 
 def test_cross_entropy_from_probabilities_matches_torch_where_finite():
     probs = rng.dirichlet(np.ones(K), size=N)
-    probs[2] = [0.0, 0.0, 1.0, 0.0, 0.0]  # zeros on the wrong classes: torch is finite (nll picks the label)
+    probs[2] = [
+        0.0,
+        0.0,
+        1.0,
+        0.0,
+        0.0,
+    ]  # zeros on the wrong classes: torch is finite (nll picks the label)
     labels = LABELS.copy()
     labels[2] = 2
     for reduction in REDUCTIONS:
@@ -211,7 +241,9 @@ def test_cross_entropy_from_probabilities_matches_torch_where_finite():
 def test_cross_entropy_from_probability_zero_on_the_label_is_finite():
     # torch gives inf here; the clipped version gives -ln(e^-100) = 100.
     probs = np.array([[1.0, 0.0], [0.5, 0.5]])
-    torch_value = F.nll_loss(torch.log(torch.tensor(probs)), torch.tensor([1, 0]), reduction="none").numpy()
+    torch_value = F.nll_loss(
+        torch.log(torch.tensor(probs)), torch.tensor([1, 0]), reduction="none"
+    ).numpy()
     assert np.isinf(torch_value[0])
     ours = categorical_cross_entropy(probs, [1, 0], reduction="none")
     close(ours, [100.0, math.log(2)], atol=1e-12)
@@ -220,7 +252,10 @@ def test_cross_entropy_from_probability_zero_on_the_label_is_finite():
 
 def test_cross_entropy_probability_and_logit_forms_agree():
     probs = torch.softmax(torch.tensor(LOGITS[2:]), dim=1).numpy()
-    close(categorical_cross_entropy(probs, LABELS[2:]), categorical_cross_entropy_with_logits(LOGITS[2:], LABELS[2:]))
+    close(
+        categorical_cross_entropy(probs, LABELS[2:]),
+        categorical_cross_entropy_with_logits(LOGITS[2:], LABELS[2:]),
+    )
 
 
 def test_course_worked_numbers():
@@ -238,17 +273,28 @@ def test_bad_inputs_raise():
         mse(np.zeros(3), np.zeros(2))
     with pytest.raises(ValueError, match=r"logits \(4, 1\) and target \(4,\)"):
         binary_cross_entropy_with_logits(np.zeros((4, 1)), np.zeros(4))
-    with pytest.raises(ValueError, match=r"reduction must be one of 'mean', 'sum', 'none'; got 'avg'"):
+    with pytest.raises(
+        ValueError, match=r"reduction must be one of 'mean', 'sum', 'none'; got 'avg'"
+    ):
         mae(np.zeros(3), np.zeros(3), reduction="avg")
-    with pytest.raises(ValueError, match=r"probs must hold probabilities in \[0, 1\]; got values from -0.1 to 0.5"):
+    with pytest.raises(
+        ValueError, match=r"probs must hold probabilities in \[0, 1\]; got values from -0.1 to 0.5"
+    ):
         binary_cross_entropy([-0.1, 0.5], [0, 1])
     with pytest.raises(ValueError, match=r"target must hold probabilities in \[0, 1\]"):
         binary_cross_entropy_with_logits([0.0, 0.5], [-1, 1])  # labels -1/+1 instead of 0/1
-    with pytest.raises(ValueError, match=r"class labels must lie in \[0, 4\] for 5 classes; got values from 0 to 5"):
+    with pytest.raises(
+        ValueError, match=r"class labels must lie in \[0, 4\] for 5 classes; got values from 0 to 5"
+    ):
         categorical_cross_entropy_with_logits(np.zeros((2, 5)), [0, 5])
-    with pytest.raises(TypeError, match=r"got dtype float64 \(convert labels with .astype\(int\)\)"):
+    with pytest.raises(
+        TypeError, match=r"got dtype float64 \(convert labels with .astype\(int\)\)"
+    ):
         categorical_cross_entropy_with_logits(np.zeros((2, 5)), [0.0, 1.0])
-    with pytest.raises(ValueError, match=r"\(N,\) = \(2,\) or class probabilities of shape \(N, K\) = \(2, 5\); got shape \(3,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"\(N,\) = \(2,\) or class probabilities of shape \(N, K\) = \(2, 5\); got shape \(3,\)",
+    ):
         categorical_cross_entropy_with_logits(np.zeros((2, 5)), [0, 1, 2])
     with pytest.raises(ValueError, match=r"logits must have shape \(N, K\).*got shape \(5,\)"):
         categorical_cross_entropy_with_logits(np.zeros(5), [0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 import torch
@@ -36,7 +35,11 @@ TORCH_ACTIVATIONS = {
     "gelu_tanh": lambda: nn.GELU(approximate="tanh"),
     "identity": nn.Identity,
 }
-TORCH_OUTPUTS = {"identity": lambda z: z, "sigmoid": torch.sigmoid, "softmax": lambda z: torch.softmax(z, dim=1)}
+TORCH_OUTPUTS = {
+    "identity": lambda z: z,
+    "sigmoid": torch.sigmoid,
+    "softmax": lambda z: torch.softmax(z, dim=1),
+}
 
 
 def close(actual, expected, atol=ATOL):
@@ -81,7 +84,12 @@ CASES = [
     ([3, 4, 3], "sigmoid", "softmax", "mse"),
     ([2, 3, 2], "leaky_relu", "identity", "categorical_cross_entropy_with_logits"),
     ([3, 4, 4, 2], "silu", "sigmoid", "mse"),
-    ([4, 3], "relu", "sigmoid", "binary_cross_entropy_with_logits"),  # no hidden layer: logistic regression
+    (
+        [4, 3],
+        "relu",
+        "sigmoid",
+        "binary_cross_entropy_with_logits",
+    ),  # no hidden layer: logistic regression
     ([3, 6, 2], "gelu_tanh", "identity", "binary_cross_entropy_with_logits"),
     ([4, 8, 8, 8, 3], "tanh", "softmax", "categorical_cross_entropy_with_logits"),
 ]
@@ -93,7 +101,9 @@ def test_forward_loss_and_gradients_match_torch(sizes, activation, output, loss)
     rng = np.random.default_rng(sum(sizes))
     params = init_mlp(sizes, rng=rng, init="xavier")
     for _, b in params:
-        b[:] = rng.normal(scale=0.5, size=b.shape)  # non-zero biases, so their gradients are tested too
+        b[:] = rng.normal(
+            scale=0.5, size=b.shape
+        )  # non-zero biases, so their gradients are tested too
     x = rng.normal(size=(7, sizes[0]))
     targets = make_targets(loss, rng, 7, sizes[-1])
 
@@ -137,13 +147,19 @@ def test_softmax_cross_entropy_output_delta_is_p_minus_y_over_n():
     params = init_mlp([3, 4], rng=rng)  # one layer: grad_W = x^T delta
     x, labels = rng.normal(size=(5, 3)), np.array([0, 1, 2, 3, 0])
     out, cache = mlp_forward(params, x, output="softmax")
-    (grad_W, grad_b), = mlp_backward(params, cache, targets=labels, loss="categorical_cross_entropy_with_logits")
+    ((grad_W, grad_b),) = mlp_backward(
+        params, cache, targets=labels, loss="categorical_cross_entropy_with_logits"
+    )
     delta = (out - np.eye(4)[labels]) / 5
     close(grad_W, x.T @ delta, atol=1e-15)
     close(grad_b, delta.sum(axis=0), atol=1e-15)
 
 
-@pytest.mark.parametrize("sizes, activation, output, loss", [CASES[1], CASES[2], CASES[3], CASES[5]], ids=[IDS[1], IDS[2], IDS[3], IDS[5]])
+@pytest.mark.parametrize(
+    "sizes, activation, output, loss",
+    [CASES[1], CASES[2], CASES[3], CASES[5]],
+    ids=[IDS[1], IDS[2], IDS[3], IDS[5]],
+)
 def test_gradients_pass_a_finite_difference_check(sizes, activation, output, loss):
     rng = np.random.default_rng(11)
     model = MLP(sizes, activation=activation, output=output, loss=loss, init="xavier", rng=rng)
@@ -157,13 +173,22 @@ def test_gradients_pass_a_finite_difference_check(sizes, activation, output, los
         assert result.relative_error < 1e-7, (name, result)
     # A wrong gradient (a transposed delta recursion is a classic bug) is caught.
     grads["W1"] = grads["W1"] * 1.01
-    assert not check_gradients(lambda: model.loss(x, targets), model.parameters(), grads, tol=1e-6)["W1"].passed
+    assert not check_gradients(lambda: model.loss(x, targets), model.parameters(), grads, tol=1e-6)[
+        "W1"
+    ].passed
 
 
 def test_xor_is_solved():
     x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([[0.0], [1.0], [1.0], [0.0]])
-    model = MLP([2, 8, 1], activation="tanh", output="sigmoid", loss="binary_cross_entropy_with_logits", init="xavier", rng=0)
+    model = MLP(
+        [2, 8, 1],
+        activation="tanh",
+        output="sigmoid",
+        loss="binary_cross_entropy_with_logits",
+        init="xavier",
+        rng=0,
+    )
     losses = []
     for _ in range(1000):
         losses.append(model.loss(x, y))
@@ -176,7 +201,13 @@ def test_xor_is_solved():
 
     # The same with ReLU, softmax over two classes and integer labels.
     labels = y.ravel().astype(int)
-    model = MLP([2, 8, 2], activation="relu", output="softmax", loss="categorical_cross_entropy_with_logits", rng=1)
+    model = MLP(
+        [2, 8, 2],
+        activation="relu",
+        output="softmax",
+        loss="categorical_cross_entropy_with_logits",
+        rng=1,
+    )
     for _ in range(1000):
         model.loss(x, labels)
         grads = model.backward(labels)
@@ -205,15 +236,17 @@ def test_count_parameters():
     for sizes in ([3, 1], [5, 7, 6, 4], [784, 256, 128, 10]):
         params = init_mlp(sizes, rng=0)
         assert count_parameters(sizes) == sum(W.size + b.size for W, b in params)
-        assert count_parameters(sizes) == sum(p.numel() for p in torch_mlp(params, "relu").parameters())
+        assert count_parameters(sizes) == sum(
+            p.numel() for p in torch_mlp(params, "relu").parameters()
+        )
 
 
 def test_init_statistics_and_reproducibility():
-    (W_he, b_he), = init_mlp([400, 300], rng=0, init="he")
+    ((W_he, b_he),) = init_mlp([400, 300], rng=0, init="he")
     assert abs(W_he.std() / np.sqrt(2 / 400) - 1) < 0.01
     assert abs(W_he.mean()) < 0.01 * np.sqrt(2 / 400) * 10
     np.testing.assert_array_equal(b_he, np.zeros(300))
-    (W_x, _), = init_mlp([400, 300], rng=0, init="xavier")
+    ((W_x, _),) = init_mlp([400, 300], rng=0, init="xavier")
     limit = np.sqrt(6 / 700)
     assert np.all(np.abs(W_x) <= limit) and np.max(np.abs(W_x)) > 0.99 * limit
     assert abs(W_x.var() / (2 / 700) - 1) < 0.02
@@ -225,7 +258,13 @@ def test_init_statistics_and_reproducibility():
 
 
 def test_mlp_class_parameters_are_live_and_predict_leaves_the_cache():
-    model = MLP([3, 4, 2], activation="tanh", output="softmax", loss="categorical_cross_entropy_with_logits", rng=0)
+    model = MLP(
+        [3, 4, 2],
+        activation="tanh",
+        output="softmax",
+        loss="categorical_cross_entropy_with_logits",
+        rng=0,
+    )
     assert list(model.parameters()) == ["W1", "b1", "W2", "b2"]
     assert model.parameters()["W2"] is model.params[1][0]
     x = np.random.default_rng(0).normal(size=(5, 3))
@@ -264,22 +303,34 @@ def test_bad_shapes_and_names_raise():
         dense_forward(np.zeros((5, 4)), np.zeros((4, 2)), np.zeros(3))
     with pytest.raises(ValueError, match=r"x must have 2 dimensions; got shape \(4,\)"):
         dense_forward(np.zeros(4), np.zeros((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"grad_z must have shape \(N, out\) = \(5, 2\).*got grad_z \(5, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"grad_z must have shape \(N, out\) = \(5, 2\).*got grad_z \(5, 3\)"
+    ):
         dense_backward(np.zeros((5, 3)), np.zeros((5, 4)), np.zeros((4, 2)))
 
     params = init_mlp([3, 4, 2], rng=rng)
-    with pytest.raises(ValueError, match=r"x must have shape \(N, 3\) to match W1 \(3, 4\); got x \(6, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape \(N, 3\) to match W1 \(3, 4\); got x \(6, 5\)"
+    ):
         mlp_forward(params, np.zeros((6, 5)))
     bad_chain = [params[0], (np.zeros((5, 2)), np.zeros(2))]
-    with pytest.raises(ValueError, match=r"W2 expects 5 inputs but layer 1 has 4 outputs: got W1 \(3, 4\) and W2 \(5, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"W2 expects 5 inputs but layer 1 has 4 outputs: got W1 \(3, 4\) and W2 \(5, 2\)",
+    ):
         mlp_forward(bad_chain, np.zeros((6, 3)))
-    with pytest.raises(ValueError, match=r"b2 must have shape \(2,\) to match W2 \(4, 2\); got b2 \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"b2 must have shape \(2,\) to match W2 \(4, 2\); got b2 \(3,\)"
+    ):
         mlp_forward([params[0], (params[1][0], np.zeros(3))], np.zeros((6, 3)))
     with pytest.raises(ValueError, match="activation must be one of"):
         mlp_forward(params, np.zeros((6, 3)), activation="swishy")
 
     out, cache = mlp_forward(params, np.zeros((6, 3)))
-    with pytest.raises(ValueError, match=r"grad_out must have the shape of the network output \(N, n_L\) = \(6, 2\); got \(6, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"grad_out must have the shape of the network output \(N, n_L\) = \(6, 2\); got \(6, 3\)",
+    ):
         mlp_backward(params, cache, np.zeros((6, 3)))
     with pytest.raises(ValueError, match="give either grad_out, or targets and loss"):
         mlp_backward(params, cache)
@@ -287,7 +338,10 @@ def test_bad_shapes_and_names_raise():
         mlp_backward(params, cache, np.zeros((6, 2)), targets=np.zeros((6, 2)), loss="mse")
     with pytest.raises(ValueError, match=r"prediction \(6, 2\) and target \(6, 1\)"):
         mlp_backward(params, cache, targets=np.zeros((6, 1)), loss="mse")
-    with pytest.raises(ValueError, match="loss 'categorical_cross_entropy_with_logits' needs output 'softmax' or 'identity'; got output 'sigmoid'"):
+    with pytest.raises(
+        ValueError,
+        match="loss 'categorical_cross_entropy_with_logits' needs output 'softmax' or 'identity'; got output 'sigmoid'",
+    ):
         MLP([3, 2], output="sigmoid", loss="categorical_cross_entropy_with_logits")
     with pytest.raises(RuntimeError, match="call forward"):
         MLP([3, 2]).backward(np.zeros((1, 2)))

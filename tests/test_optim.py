@@ -167,7 +167,9 @@ def test_inverse_time_decay_schedule_matches_torch_lambda_lr():
     theirs = run_torch(
         lambda p: torch.optim.SGD(p, lr=lr0, momentum=0.9, foreach=False),
         n_steps=100,
-        scheduler=lambda opt: torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (1 + decay * epoch)),
+        scheduler=lambda opt: torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda epoch: 1 / (1 + decay * epoch)
+        ),
     )
     np.testing.assert_allclose(np.array(ours), theirs, rtol=0, atol=TOLERANCE)
 
@@ -185,10 +187,20 @@ def _our_step_from_torch_state(name: str, options: dict, param, grad, state: dic
     if name == "SGD":
         return sgd_update(param, grad, _numpy(state.get("momentum_buffer")), **options)[0]
     if name == "RMSprop":
-        return rmsprop_update(param, grad, saved("square_avg"), saved("grad_avg"), saved("momentum_buffer"), **options)[0]
+        return rmsprop_update(
+            param, grad, saved("square_avg"), saved("grad_avg"), saved("momentum_buffer"), **options
+        )[0]
     step = int(state["step"].item()) + 1 if state else 1
     decoupled = name == "AdamW"
-    return adam_update(param, grad, saved("exp_avg"), saved("exp_avg_sq"), step, **options, decoupled_weight_decay=decoupled)[0]
+    return adam_update(
+        param,
+        grad,
+        saved("exp_avg"),
+        saved("exp_avg_sq"),
+        step,
+        **options,
+        decoupled_weight_decay=decoupled,
+    )[0]
 
 
 # The settings whose whole trajectories diverge from torch's through rounding alone (RMSprop
@@ -216,8 +228,14 @@ def test_every_step_matches_torch_from_torchs_state(name, options):
     for _ in range(N_STEPS):
         params = [_numpy(W), _numpy(b)]
         grads = loss_and_grads(*params)[1]
-        states = [{k: v.clone() if torch.is_tensor(v) else v for k, v in optimizer.state[p].items()} for p in (W, b)]
-        ours = [_our_step_from_torch_state(name, options, p, g, st) for p, g, st in zip(params, grads, states)]
+        states = [
+            {k: v.clone() if torch.is_tensor(v) else v for k, v in optimizer.state[p].items()}
+            for p in (W, b)
+        ]
+        ours = [
+            _our_step_from_torch_state(name, options, p, g, st)
+            for p, g, st in zip(params, grads, states)
+        ]
         W.grad, b.grad = torch.from_numpy(grads[0]), torch.from_numpy(grads[1])
         optimizer.step()
         for mine, theirs in zip(ours, (W, b)):
@@ -354,7 +372,10 @@ def test_sgd_without_momentum_keeps_no_buffer():
 def test_mismatched_shapes_and_counts():
     W, b = np.zeros((5, 3)), np.zeros(3)
     optimizer = SGD([W, b], lr=0.1)
-    with pytest.raises(ValueError, match=r"grads\[0\] \(the gradient of params\[0\]\) must have shape \(5, 3\); got shape \(3, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"grads\[0\] \(the gradient of params\[0\]\) must have shape \(5, 3\); got shape \(3, 5\)",
+    ):
         optimizer.step([np.zeros((3, 5)), np.zeros(3)])
     with pytest.raises(ValueError, match=r"expected 2 gradients, one per parameter; got 1"):
         optimizer.step([np.zeros((5, 3))])
@@ -367,11 +388,16 @@ def test_mismatched_shapes_and_counts():
 
 
 def test_bad_params():
-    with pytest.raises(TypeError, match=r"params\[0\] must be a NumPy array of floats .* got an array of dtype int64"):
+    with pytest.raises(
+        TypeError,
+        match=r"params\[0\] must be a NumPy array of floats .* got an array of dtype int64",
+    ):
         SGD([np.array([1, 2])], lr=0.1)
     with pytest.raises(TypeError, match=r"params\[1\] must be a NumPy array of floats .* got list"):
         Adam([np.zeros(2), [1.0, 2.0]])
-    with pytest.raises(TypeError, match=r"params must be a list of arrays; got a single array of shape \(2,\)"):
+    with pytest.raises(
+        TypeError, match=r"params must be a list of arrays; got a single array of shape \(2,\)"
+    ):
         RMSprop(np.zeros(2))
     with pytest.raises(ValueError, match="params must hold at least one array"):
         AdamW([])
@@ -382,21 +408,65 @@ def test_bad_params():
     [
         (lambda p: SGD(p, lr=-0.1), ValueError, r"lr must be finite and >= 0; got -0.1"),
         (lambda p: SGD(p, lr="0.1"), TypeError, r"lr must be a real number; got str"),
-        (lambda p: SGD(p, lr=0.1, momentum=-0.9), ValueError, r"momentum must be finite and >= 0; got -0.9"),
-        (lambda p: SGD(p, lr=0.1, nesterov=True), ValueError, r"Nesterov momentum needs momentum > 0 and dampening = 0; got momentum=0.0"),
-        (lambda p: SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), ValueError, r"dampening = 0; got momentum=0.9, dampening=0.1"),
-        (lambda p: SGD(p, lr=0.1, weight_decay=-1e-4), ValueError, r"weight_decay must be finite and >= 0"),
+        (
+            lambda p: SGD(p, lr=0.1, momentum=-0.9),
+            ValueError,
+            r"momentum must be finite and >= 0; got -0.9",
+        ),
+        (
+            lambda p: SGD(p, lr=0.1, nesterov=True),
+            ValueError,
+            r"Nesterov momentum needs momentum > 0 and dampening = 0; got momentum=0.0",
+        ),
+        (
+            lambda p: SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+            ValueError,
+            r"dampening = 0; got momentum=0.9, dampening=0.1",
+        ),
+        (
+            lambda p: SGD(p, lr=0.1, weight_decay=-1e-4),
+            ValueError,
+            r"weight_decay must be finite and >= 0",
+        ),
         (lambda p: RMSprop(p, alpha=1.0), ValueError, r"alpha must be in \[0, 1\); got 1.0"),
         (lambda p: RMSprop(p, eps=-1e-8), ValueError, r"eps must be finite and >= 0; got -1e-08"),
         (lambda p: Adam(p, lr=-1e-3), ValueError, r"lr must be finite and >= 0; got -0.001"),
-        (lambda p: Adam(p, betas=(1.0, 0.999)), ValueError, r"betas\[0\] must be in \[0, 1\); got 1.0"),
-        (lambda p: Adam(p, betas=(0.9, -0.1)), ValueError, r"betas\[1\] must be in \[0, 1\); got -0.1"),
-        (lambda p: Adam(p, betas=(0.9, 1.5)), ValueError, r"betas\[1\] must be in \[0, 1\); got 1.5"),
-        (lambda p: Adam(p, betas=0.9), TypeError, r"betas must be a pair \(beta1, beta2\); got 0.9"),
-        (lambda p: Adam(p, betas=(0.9, "0.999")), TypeError, r"betas\[1\] must be a real number; got str"),
+        (
+            lambda p: Adam(p, betas=(1.0, 0.999)),
+            ValueError,
+            r"betas\[0\] must be in \[0, 1\); got 1.0",
+        ),
+        (
+            lambda p: Adam(p, betas=(0.9, -0.1)),
+            ValueError,
+            r"betas\[1\] must be in \[0, 1\); got -0.1",
+        ),
+        (
+            lambda p: Adam(p, betas=(0.9, 1.5)),
+            ValueError,
+            r"betas\[1\] must be in \[0, 1\); got 1.5",
+        ),
+        (
+            lambda p: Adam(p, betas=0.9),
+            TypeError,
+            r"betas must be a pair \(beta1, beta2\); got 0.9",
+        ),
+        (
+            lambda p: Adam(p, betas=(0.9, "0.999")),
+            TypeError,
+            r"betas\[1\] must be a real number; got str",
+        ),
         (lambda p: Adam(p, eps=-1e-8), ValueError, r"eps must be finite and >= 0; got -1e-08"),
-        (lambda p: AdamW(p, weight_decay=-0.01), ValueError, r"weight_decay must be finite and >= 0; got -0.01"),
-        (lambda p: AdamW(p, betas=(0.9, float("nan"))), ValueError, r"betas\[1\] must be in \[0, 1\); got nan"),
+        (
+            lambda p: AdamW(p, weight_decay=-0.01),
+            ValueError,
+            r"weight_decay must be finite and >= 0; got -0.01",
+        ),
+        (
+            lambda p: AdamW(p, betas=(0.9, float("nan"))),
+            ValueError,
+            r"betas\[1\] must be in \[0, 1\); got nan",
+        ),
     ],
 )
 def test_bad_hyperparameters(make, error, message):

@@ -2,8 +2,9 @@
 
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 import dlbook
 
@@ -35,7 +36,9 @@ def test_every_module_is_listed():
 def test_pyproject_extras_and_version():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert {"torch", "tf", "book", "dev"} <= set(meta["optional-dependencies"])
-    assert all(">=" in dep for dep in meta["dependencies"]), "the package's own dependencies are loose lower bounds"
+    assert all(">=" in dep for dep in meta["dependencies"]), (
+        "the package's own dependencies are loose lower bounds"
+    )
     assert meta["urls"]["Homepage"] == dlbook.REPOSITORY_URL
 
 
@@ -48,13 +51,31 @@ def test_wheel_contains_every_module(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "dlbook", source / "dlbook", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "dlbook", source / "dlbook", ignore=shutil.ignore_patterns("__pycache__")
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(source)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (wheel,) = tmp_path.glob("dlbook-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {f"dlbook/{p.relative_to(ROOT / 'dlbook').as_posix()}" for p in (ROOT / "dlbook").rglob("*.py")}
+    expected = {
+        f"dlbook/{p.relative_to(ROOT / 'dlbook').as_posix()}"
+        for p in (ROOT / "dlbook").rglob("*.py")
+    }
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     assert not any(n.startswith(("tests/", "chapters/", "tools/")) for n in names)

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from dlbook.perceptron import Perceptron, perceptron_fit, perceptron_predict, perceptron_update, step, xor_network
+from dlbook.perceptron import (
+    Perceptron,
+    perceptron_fit,
+    perceptron_predict,
+    perceptron_update,
+    step,
+    xor_network,
+)
 
 BITS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 

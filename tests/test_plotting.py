@@ -62,7 +62,12 @@ def test_history_overlay_of_two_frameworks_and_a_keras_history_object():
     fig2, axes2 = plot_history(KerasLikeHistory(), axes=axes, label="Keras")
     assert fig2 is fig and len(axes2) == 1
     labels = [line.get_label() for line in axes[0].get_lines()]
-    assert labels == ["PyTorch training", "PyTorch validation", "Keras training", "Keras validation"]
+    assert labels == [
+        "PyTorch training",
+        "PyTorch validation",
+        "Keras training",
+        "Keras validation",
+    ]
     np.testing.assert_array_equal(axes[0].get_lines()[2].get_ydata(), [1.0, 0.6])
 
 
@@ -91,12 +96,24 @@ def test_history_bad_input():
 def test_image_grid_titles_colours_and_images():
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, size=(5, 6, 6)).astype(np.uint8)
-    fig, axes = plot_image_grid(images, labels=[0, 1, 2, 1, 0], predictions=[0, 2, 2, 1, 1],
-                                confidences=[0.91, 0.5, 0.999, 0.62, 0.7], class_names=["a", "b", "c"], ncols=3)
+    fig, axes = plot_image_grid(
+        images,
+        labels=[0, 1, 2, 1, 0],
+        predictions=[0, 2, 2, 1, 1],
+        confidences=[0.91, 0.5, 0.999, 0.62, 0.7],
+        class_names=["a", "b", "c"],
+        ncols=3,
+    )
     assert axes.shape == (2, 3)
     shown = visible_axes(axes)
     assert len(shown) == 5
-    assert [ax.get_title() for ax in shown] == ["a 91%", "c 50%\n(true: b)", "c 100%", "b 62%", "b 70%\n(true: a)"]
+    assert [ax.get_title() for ax in shown] == [
+        "a 91%",
+        "c 50%\n(true: b)",
+        "c 100%",
+        "b 62%",
+        "b 70%\n(true: a)",
+    ]
     colours = [ax.title.get_color() for ax in shown]
     assert colours == ["tab:green", "tab:red", "tab:green", "tab:green", "tab:red"]
     for i, ax in enumerate(shown):
@@ -116,7 +133,9 @@ def test_image_grid_with_labels_only_and_rgb():
 def test_image_grid_bad_input():
     with pytest.raises(ValueError, match=r"images must have 3 or 4 dimensions; got shape \(4, 4\)"):
         plot_image_grid(np.zeros((4, 4)))
-    with pytest.raises(ValueError, match=r"must have shape \(N, H, W\) or \(N, H, W, 3\); got \(2, 4, 4, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"must have shape \(N, H, W\) or \(N, H, W, 3\); got \(2, 4, 4, 5\)"
+    ):
         plot_image_grid(np.zeros((2, 4, 4, 5)))
     with pytest.raises(ValueError, match=r"labels must have shape \(3,\); got shape \(2,\)"):
         plot_image_grid(np.zeros((3, 4, 4)), labels=[0, 1])
@@ -124,8 +143,12 @@ def test_image_grid_bad_input():
         plot_image_grid(np.zeros((2, 4, 4)), predictions=[0, 1])
     with pytest.raises(ValueError, match="confidences belong to predictions"):
         plot_image_grid(np.zeros((2, 4, 4)), labels=[0, 1], confidences=[0.5, 0.5])
-    with pytest.raises(ValueError, match=r"confidences must lie in \[0, 1\]; got values from 0.5 to 50"):
-        plot_image_grid(np.zeros((2, 4, 4)), labels=[0, 1], predictions=[0, 1], confidences=[0.5, 50])
+    with pytest.raises(
+        ValueError, match=r"confidences must lie in \[0, 1\]; got values from 0.5 to 50"
+    ):
+        plot_image_grid(
+            np.zeros((2, 4, 4)), labels=[0, 1], predictions=[0, 1], confidences=[0.5, 50]
+        )
     with pytest.raises(TypeError, match="images must hold numbers"):
         plot_image_grid(np.array([[["a"]]]))
     with pytest.raises(ValueError, match="images is empty"):
@@ -145,7 +168,11 @@ def test_confusion_matrix_counts_agree_with_sklearn():
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted class", "true class")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["w", "x", "y", "z"]
     cell_texts = [t.get_text() for t in ax.texts]
-    assert len(cell_texts) == 16 and cell_texts[0] == str(drawn[0, 0]) and cell_texts[1] == str(drawn[0, 1])
+    assert (
+        len(cell_texts) == 16
+        and cell_texts[0] == str(drawn[0, 0])
+        and cell_texts[1] == str(drawn[0, 1])
+    )
     assert len(fig.axes) == 2, "the matrix and its colour bar"
 
 
@@ -153,7 +180,9 @@ def test_confusion_matrix_normalised_rows_are_recalls():
     y_true, y_pred = [0, 0, 0, 0, 1, 1], [0, 0, 0, 1, 1, 0]
     _, ax = plot_confusion_matrix(y_true, y_pred, normalize=True)
     drawn = np.asarray(ax.images[0].get_array())
-    np.testing.assert_allclose(drawn, confusion_matrix(y_true, y_pred, normalize="true"), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        drawn, confusion_matrix(y_true, y_pred, normalize="true"), rtol=0, atol=1e-15
+    )
     assert [t.get_text() for t in ax.texts] == ["0.75", "0.25", "0.50", "0.50"]
 
 
@@ -161,7 +190,9 @@ def test_confusion_matrix_keeps_classes_that_never_occur_and_draws_on_given_axes
     _, given = plt.subplots()
     fig, ax = plot_confusion_matrix([0, 0], [0, 0], class_names=["a", "b", "c"], ax=given)
     assert ax is given
-    np.testing.assert_array_equal(np.asarray(ax.images[0].get_array()), [[2, 0, 0], [0, 0, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(
+        np.asarray(ax.images[0].get_array()), [[2, 0, 0], [0, 0, 0], [0, 0, 0]]
+    )
 
 
 def test_confusion_matrix_bad_input():
@@ -169,7 +200,9 @@ def test_confusion_matrix_bad_input():
         plot_confusion_matrix([0, 1, 1], [0, 1])
     with pytest.raises(TypeError, match="y_true must hold integer class labels; got dtype float64"):
         plot_confusion_matrix([0.0, 1.0], [0, 1])
-    with pytest.raises(ValueError, match=r"y_pred must hold labels in 0..1 for 2 classes; got values from 0 to 2"):
+    with pytest.raises(
+        ValueError, match=r"y_pred must hold labels in 0..1 for 2 classes; got values from 0 to 2"
+    ):
         plot_confusion_matrix([0, 1], [0, 2], class_names=["a", "b"])
     with pytest.raises(ValueError, match="y_true must hold labels in 0..2"):
         plot_confusion_matrix([-1, 1], [0, 2])
@@ -194,7 +227,9 @@ def test_roc_curve_draws_sklearn_curve_with_auc_and_threshold_points():
         assert line.get_label() == f"threshold {threshold:g}"
         assert line.get_xdata()[0] == pytest.approx(flagged[y == 0].mean())
         assert line.get_ydata()[0] == pytest.approx(flagged[y == 1].mean())
-    assert at_high.get_xdata()[0] < at_half.get_xdata()[0], "a higher threshold flags fewer negatives"
+    assert at_high.get_xdata()[0] < at_half.get_xdata()[0], (
+        "a higher threshold flags fewer negatives"
+    )
     assert ax.get_xlabel() == "false-positive rate"
 
 
@@ -233,9 +268,14 @@ def test_weight_images_show_each_column_reshaped_with_a_symmetric_scale():
 
 
 def test_weight_images_bad_input_suggests_the_transpose():
-    with pytest.raises(ValueError, match=r"shape \(784, units\).*got \(16, 784\) \(it looks transposed: pass weights.T"):
+    with pytest.raises(
+        ValueError,
+        match=r"shape \(784, units\).*got \(16, 784\) \(it looks transposed: pass weights.T",
+    ):
         plot_weight_images(np.zeros((16, 784)))
-    with pytest.raises(ValueError, match=r"shape \(784, units\) for images of shape \(28, 28\); got \(10, 3\)$"):
+    with pytest.raises(
+        ValueError, match=r"shape \(784, units\) for images of shape \(28, 28\); got \(10, 3\)$"
+    ):
         plot_weight_images(np.zeros((10, 3)))
     with pytest.raises(ValueError, match="n must be at most the number of units, 3; got 4"):
         plot_weight_images(np.zeros((16, 3)), image_shape=(4, 4), n=4)

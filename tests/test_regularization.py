@@ -78,12 +78,16 @@ def test_same_scale_convention_as_torch():
     """torch.nn.functional.dropout is inverted dropout too: kept entries become x / (1 - p)."""
     torch.manual_seed(0)
     p = 0.3
-    out_torch = torch.nn.functional.dropout(torch.ones(10_000, dtype=torch.float64), p, training=True)
+    out_torch = torch.nn.functional.dropout(
+        torch.ones(10_000, dtype=torch.float64), p, training=True
+    )
     kept = out_torch[out_torch != 0]
     ours, mask = dropout(np.ones(10_000), p, np.random.default_rng(0))
     np.testing.assert_allclose(kept.numpy(), 1 / (1 - p), rtol=0, atol=1e-15)
     np.testing.assert_allclose(ours[mask], 1 / (1 - p), rtol=0, atol=1e-15)
-    np.testing.assert_array_equal(torch.nn.functional.dropout(torch.ones(5), p, training=False).numpy(), np.ones(5))
+    np.testing.assert_array_equal(
+        torch.nn.functional.dropout(torch.ones(5), p, training=False).numpy(), np.ones(5)
+    )
 
 
 def test_dropout_backward_matches_finite_differences_and_torch():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 
 import dlbook
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 import benchmark  # noqa: E402
+
 import chapters  # noqa: E402
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -31,7 +32,9 @@ def sandbox(tmp_path, monkeypatch):
     (tmp_path / "chapters").mkdir()
     for source in sorted((ROOT / "chapters").glob("*.md")):  # every pair the copied _toc.yml lists
         for suffix in (".md", ".ipynb"):
-            shutil.copy(source.with_suffix(suffix), tmp_path / "chapters" / source.with_suffix(suffix).name)
+            shutil.copy(
+                source.with_suffix(suffix), tmp_path / "chapters" / source.with_suffix(suffix).name
+            )
     monkeypatch.setattr(chapters, "ROOT", tmp_path)
     monkeypatch.setattr(chapters, "CHAPTERS", tmp_path / "chapters")
     monkeypatch.setattr(chapters, "TOC", tmp_path / "_toc.yml")
@@ -49,7 +52,7 @@ def test_sandbox_starts_clean(sandbox):
 
 def test_edited_source_is_detected(sandbox):
     md = sandbox / "chapters" / "01_history.md"
-    md.write_text(md.read_text().replace("print(f\"learned rule", "print(f\"the learned rule", 1))
+    md.write_text(md.read_text().replace('print(f"learned rule', 'print(f"the learned rule', 1))
     problems = chapters.check()
     assert len(problems) == 1 and "differ" in problems[0]
 
@@ -74,10 +77,14 @@ def test_missing_pair_colab_cell_and_toc_entry(sandbox):
     (sandbox / "chapters" / "01_history.ipynb").unlink()
     assert any("no paired 01_history.ipynb" in p for p in chapters.check())
     new_md = sandbox / "chapters" / "02_bare.md"
-    new_md.write_text("---\njupytext:\n  formats: ipynb,md:myst\n---\n\n# Bare\n\n```{code-cell} ipython3\n1 + 1\n```\n")
+    new_md.write_text(
+        "---\njupytext:\n  formats: ipynb,md:myst\n---\n\n# Bare\n\n```{code-cell} ipython3\n1 + 1\n```\n"
+    )
     import jupytext
 
-    jupytext.write(jupytext.read(new_md), new_md.with_suffix(".ipynb"), fmt="ipynb")  # never executed
+    jupytext.write(
+        jupytext.read(new_md), new_md.with_suffix(".ipynb"), fmt="ipynb"
+    )  # never executed
     problems = "\n".join(chapters.check())
     assert "02_bare.md: the Colab install cell is missing" in problems
     assert "02_bare.md: not listed in _toc.yml" in problems
@@ -144,11 +151,28 @@ def test_benchmark_flags_chapters_over_budget(tmp_path, monkeypatch):
     monkeypatch.setattr(benchmark, "TABLE", tmp_path / "results.md")
     results = {
         "date": "2026-01-01",
-        "machine": {k: "x" for k in ("cpu", "cores", "memory_gb", "os", "python", "numpy", "torch", "tensorflow", "keras")},
-        "chapters": [{"chapter": "01_fast", "wall_s": 10.0, "peak_mb": 500.0},
-                     {"chapter": "02_slow", "wall_s": 95.0, "peak_mb": 500.0}],
+        "machine": {
+            k: "x"
+            for k in (
+                "cpu",
+                "cores",
+                "memory_gb",
+                "os",
+                "python",
+                "numpy",
+                "torch",
+                "tensorflow",
+                "keras",
+            )
+        },
+        "chapters": [
+            {"chapter": "01_fast", "wall_s": 10.0, "peak_mb": 500.0},
+            {"chapter": "02_slow", "wall_s": 95.0, "peak_mb": 500.0},
+        ],
         "total_s": 105.0,
     }
     benchmark.write_table(results)
     table = (tmp_path / "results.md").read_text()
-    assert "| 01_fast | 10.0 | 500 | yes |" in table and "| 02_slow | 95.0 | 500 | **no** |" in table
+    assert (
+        "| 01_fast | 10.0 | 500 | yes |" in table and "| 02_slow | 95.0 | 500 | **no** |" in table
+    )

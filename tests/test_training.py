@@ -60,11 +60,15 @@ def test_loader_covers_every_example_once_per_epoch_in_a_new_order():
         orders.append(xs.tolist())
     assert orders[0] != orders[1], "each pass reshuffles"
     again = ArrayLoader(x, np.arange(10), batch_size=3, shuffle=True, seed=1)
-    assert torch.cat([yb for _, yb in again]).tolist() == orders[0], "the same seed gives the same order"
+    assert torch.cat([yb for _, yb in again]).tolist() == orders[0], (
+        "the same seed gives the same order"
+    )
 
 
 def test_loader_keeps_order_without_shuffle_and_converts_dtypes():
-    loader = ArrayLoader(np.ones((5, 2), dtype=np.float64), np.array([0, 1, 2, 3, 4], dtype=np.int32), batch_size=2)
+    loader = ArrayLoader(
+        np.ones((5, 2), dtype=np.float64), np.array([0, 1, 2, 3, 4], dtype=np.int32), batch_size=2
+    )
     xb, yb = next(iter(loader))
     assert xb.dtype == torch.float32 and yb.dtype == torch.int64
     assert [yb.tolist() for _, yb in loader] == [[0, 1], [2, 3], [4]]
@@ -105,11 +109,15 @@ def test_accuracy_agrees_with_torch_argmax():
 
 
 def test_accuracy_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"targets must have shape \(3,\).*logits of shape \(3, 2\); got \(3, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"targets must have shape \(3,\).*logits of shape \(3, 2\); got \(3, 2\)"
+    ):
         accuracy(np.zeros((3, 2)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match=r"got \(2,\)"):
         accuracy(np.zeros((3, 1)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"logits must have shape \(N,\), \(N, 1\) or \(N, K\); got \(2, 2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"logits must have shape \(N,\), \(N, 1\) or \(N, K\); got \(2, 2, 2\)"
+    ):
         accuracy(np.zeros((2, 2, 2)), np.zeros(2))
 
 
@@ -121,8 +129,14 @@ def test_train_epoch_reports_the_example_weighted_mean_loss():
     x, y = blobs(50)
     model = classifier()
     loader = ArrayLoader(x, y, batch_size=16)  # batches of 16, 16, 16 and 2: unequal sizes
-    result = train_epoch(model, loader, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.0),
-                         metrics={"accuracy": accuracy}, device=CPU)
+    result = train_epoch(
+        model,
+        loader,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.0),
+        metrics={"accuracy": accuracy},
+        device=CPU,
+    )
     with torch.no_grad():
         logits = model(torch.tensor(x, dtype=torch.float32))
         whole = nn.functional.cross_entropy(logits, torch.tensor(y)).item()
@@ -135,7 +149,9 @@ def test_train_epoch_takes_one_optimizer_step_per_batch():
     x, y = blobs(40)
     model = classifier()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    train_epoch(model, ArrayLoader(x, y, batch_size=16), nn.CrossEntropyLoss(), optimizer, device=CPU)
+    train_epoch(
+        model, ArrayLoader(x, y, batch_size=16), nn.CrossEntropyLoss(), optimizer, device=CPU
+    )
     steps = {int(state["step"]) for state in optimizer.state.values()}
     assert steps == {3}
 
@@ -160,8 +176,12 @@ def test_evaluate_changes_nothing_and_uses_eval_mode():
     model = nn.Sequential(nn.Linear(2, 8), nn.Dropout(0.5), nn.Linear(8, 2))
     before = [p.detach().clone() for p in model.parameters()]
     loader = ArrayLoader(x, y, batch_size=7)
-    first = evaluate(model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": accuracy}, device=CPU)
-    second = evaluate(model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": accuracy}, device=CPU)
+    first = evaluate(
+        model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": accuracy}, device=CPU
+    )
+    second = evaluate(
+        model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": accuracy}, device=CPU
+    )
     assert first == second, "dropout is off in evaluation mode, so repeated evaluations agree"
     assert not model.training
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
@@ -180,8 +200,13 @@ def test_metrics_see_the_whole_epoch_in_order():
         seen["outputs"], seen["targets"] = outputs, targets
         return roc_auc_score(targets.ravel(), outputs.ravel())
 
-    result = evaluate(model, ArrayLoader(x, y[:, None].astype(float), batch_size=9), nn.BCEWithLogitsLoss(),
-                      metrics={"auc": record}, device=CPU)
+    result = evaluate(
+        model,
+        ArrayLoader(x, y[:, None].astype(float), batch_size=9),
+        nn.BCEWithLogitsLoss(),
+        metrics={"auc": record},
+        device=CPU,
+    )
     assert seen["outputs"].shape == (60, 1) and np.array_equal(seen["targets"].ravel(), y)
     expected = roc_auc_score(y, predict(model, x, device=CPU).ravel())
     assert result["auc"] == pytest.approx(expected, abs=1e-12)
@@ -209,18 +234,29 @@ def test_bad_arguments_raise_helpful_errors():
     with pytest.raises(TypeError, match="optimizer must be a torch.optim optimizer; got NoneType"):
         train_epoch(model, loader, nn.CrossEntropyLoss(), None, device=CPU)
     with pytest.raises(ValueError, match="metric names"):
-        evaluate(model, loader, nn.CrossEntropyLoss(), metrics={"val_accuracy": accuracy}, device=CPU)
+        evaluate(
+            model, loader, nn.CrossEntropyLoss(), metrics={"val_accuracy": accuracy}, device=CPU
+        )
     with pytest.raises(TypeError, match="metric 'accuracy' must be a function"):
         evaluate(model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": 0.5}, device=CPU)
-    with pytest.raises(TypeError, match=r"each batch must be a pair \(inputs, targets\); got a tuple of length 3"):
-        evaluate(model, [(torch.zeros(2, 2), torch.zeros(2), torch.zeros(2))], nn.CrossEntropyLoss(), device=CPU)
+    with pytest.raises(
+        TypeError, match=r"each batch must be a pair \(inputs, targets\); got a tuple of length 3"
+    ):
+        evaluate(
+            model,
+            [(torch.zeros(2, 2), torch.zeros(2), torch.zeros(2))],
+            nn.CrossEntropyLoss(),
+            device=CPU,
+        )
     with pytest.raises(ValueError, match="no batches"):
         evaluate(model, [], nn.CrossEntropyLoss(), device=CPU)
     with pytest.raises(ValueError, match="epochs must be >= 1; got 0"):
         fit(model, loader, nn.CrossEntropyLoss(), adam, epochs=0, device=CPU)
     with pytest.raises(TypeError, match="scheduler must be"):
         fit(model, loader, nn.CrossEntropyLoss(), adam, epochs=1, scheduler=0.1, device=CPU)
-    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(10x3 and 2x8\)"):
+    with pytest.raises(
+        RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(10x3 and 2x8\)"
+    ):
         predict(model, np.zeros((10, 3)), device=CPU)  # torch names both shapes
 
 
@@ -230,12 +266,22 @@ def test_bad_arguments_raise_helpful_errors():
 def test_fit_history_has_keras_shape_and_the_loss_decreases():
     x, y = blobs(200)
     model = classifier()
-    history = fit(model, ArrayLoader(x, y, batch_size=32, shuffle=True), nn.CrossEntropyLoss(),
-                  torch.optim.Adam(model.parameters(), lr=0.01), epochs=4,
-                  val_loader=ArrayLoader(*blobs(100, seed=1), batch_size=50),
-                  metrics={"accuracy": accuracy}, device=CPU, progress=False)
+    history = fit(
+        model,
+        ArrayLoader(x, y, batch_size=32, shuffle=True),
+        nn.CrossEntropyLoss(),
+        torch.optim.Adam(model.parameters(), lr=0.01),
+        epochs=4,
+        val_loader=ArrayLoader(*blobs(100, seed=1), batch_size=50),
+        metrics={"accuracy": accuracy},
+        device=CPU,
+        progress=False,
+    )
     assert list(history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
-    assert all(len(values) == 4 and all(isinstance(v, float) for v in values) for values in history.values())
+    assert all(
+        len(values) == 4 and all(isinstance(v, float) for v in values)
+        for values in history.values()
+    )
     assert history["loss"][-1] < history["loss"][0]
     assert history["val_loss"][-1] < history["val_loss"][0]
     assert history["val_accuracy"][-1] > 0.95
@@ -250,18 +296,35 @@ def test_fit_regression_without_validation_and_with_a_scheduler():
     model = nn.Linear(3, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.2)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
-    history = fit(model, ArrayLoader(x, y, batch_size=16, shuffle=True), nn.MSELoss(), optimizer, epochs=3,
-                  scheduler=scheduler, device=CPU, progress=False)
+    history = fit(
+        model,
+        ArrayLoader(x, y, batch_size=16, shuffle=True),
+        nn.MSELoss(),
+        optimizer,
+        epochs=3,
+        scheduler=scheduler,
+        device=CPU,
+        progress=False,
+    )
     assert list(history) == ["loss"] and len(history["loss"]) == 3
     assert history["loss"][2] < history["loss"][0]
-    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.2 * 0.5**3), "the scheduler steps once per epoch"
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.2 * 0.5**3), (
+        "the scheduler steps once per epoch"
+    )
 
 
 def test_fit_is_repeatable_with_the_same_seeds():
     def run():
         model = classifier(seed=3)
-        return fit(model, ArrayLoader(*blobs(64), batch_size=16, shuffle=True, seed=4), nn.CrossEntropyLoss(),
-                   torch.optim.Adam(model.parameters(), lr=0.01), epochs=2, device=CPU, progress=False)
+        return fit(
+            model,
+            ArrayLoader(*blobs(64), batch_size=16, shuffle=True, seed=4),
+            nn.CrossEntropyLoss(),
+            torch.optim.Adam(model.parameters(), lr=0.01),
+            epochs=2,
+            device=CPU,
+            progress=False,
+        )
 
     assert run() == run()
 
@@ -270,8 +333,14 @@ def test_fit_uses_get_device_by_default():
     from dlbook.repro import get_device
 
     model = classifier()
-    fit(model, ArrayLoader(*blobs(16)), nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
-        epochs=1, progress=False)
+    fit(
+        model,
+        ArrayLoader(*blobs(16)),
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        epochs=1,
+        progress=False,
+    )
     assert next(model.parameters()).device.type == get_device().type
 
 
@@ -291,12 +360,26 @@ def test_progress_bar_shows_epochs_and_can_be_disabled(monkeypatch):
     monkeypatch.setattr(tqdm.auto, "tqdm", spy)
     model = classifier()
     loader = ArrayLoader(*blobs(16))
-    fit(model, loader, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, device=CPU)
+    fit(
+        model,
+        loader,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        epochs=2,
+        device=CPU,
+    )
     kwargs, bar = created[-1]
     assert "disable" not in kwargs, "without progress=False the environment (TQDM_DISABLE) decides"
     assert bar.total == 2 and bar.n == 2 and "loss" in bar.postfix
-    fit(model, loader, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), epochs=1, device=CPU,
-        progress=False)
+    fit(
+        model,
+        loader,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        epochs=1,
+        device=CPU,
+        progress=False,
+    )
     assert created[-1][0]["disable"] is True
 
 
@@ -309,9 +392,13 @@ def test_check_history_converts_and_validates():
         check_history([1.0, 2.0])
     with pytest.raises(ValueError, match="empty"):
         check_history({})
-    with pytest.raises(ValueError, match="one value per epoch; got lengths {'loss': 2, 'val_loss': 3}"):
+    with pytest.raises(
+        ValueError, match="one value per epoch; got lengths {'loss': 2, 'val_loss': 3}"
+    ):
         check_history({"loss": [1, 2], "val_loss": [1, 2, 3]})
-    with pytest.raises(TypeError, match=r"history\['loss'\] must be a sequence of numbers.*shape \(2, 2\)"):
+    with pytest.raises(
+        TypeError, match=r"history\['loss'\] must be a sequence of numbers.*shape \(2, 2\)"
+    ):
         check_history({"loss": [[1, 2], [3, 4]]})
     with pytest.raises(ValueError, match=r"history\['loss'\] is empty"):
         check_history({"loss": []})
@@ -321,11 +408,21 @@ def test_check_history_converts_and_validates():
 
 def test_history_from_keras_unwraps_and_drops_the_learning_rate():
     class FakeHistory:
-        history = {"loss": [np.float32(0.5), np.float64(0.25)], "accuracy": [0.5, 0.75],
-                   "val_loss": [0.6, 0.4], "val_accuracy": [0.5, 0.5], "learning_rate": [1e-3, 5e-4]}
+        history = {
+            "loss": [np.float32(0.5), np.float64(0.25)],
+            "accuracy": [0.5, 0.75],
+            "val_loss": [0.6, 0.4],
+            "val_accuracy": [0.5, 0.5],
+            "learning_rate": [1e-3, 5e-4],
+        }
 
     converted = history_from_keras(FakeHistory())
-    assert converted == {"loss": [0.5, 0.25], "accuracy": [0.5, 0.75], "val_loss": [0.6, 0.4], "val_accuracy": [0.5, 0.5]}
+    assert converted == {
+        "loss": [0.5, 0.25],
+        "accuracy": [0.5, 0.75],
+        "val_loss": [0.6, 0.4],
+        "val_accuracy": [0.5, 0.5],
+    }
     assert all(type(v) is float for values in converted.values() for v in values)
     assert history_from_keras(FakeHistory.history) == converted
     with pytest.raises(TypeError, match="got int"):

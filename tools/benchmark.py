@@ -40,8 +40,9 @@ def run_one(path: Path) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     client.execute()
     wall = time.perf_counter() - start
@@ -63,12 +64,22 @@ def machine() -> dict:
         memory_gb = round(pages / 2**30, 1)
     except (ValueError, OSError):
         memory_gb = None
-    info = {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory_gb,
-            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version()}
+    info = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }
     for module in ("numpy", "torch", "tensorflow", "keras"):
         try:
-            out = subprocess.run([sys.executable, "-c", f"import {module}; print({module}.__version__)"],
-                                 capture_output=True, text=True, timeout=120, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+            out = subprocess.run(
+                [sys.executable, "-c", f"import {module}; print({module}.__version__)"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+            )
             info[module] = out.stdout.strip() or None
         except subprocess.TimeoutExpired:
             info[module] = None
@@ -87,16 +98,24 @@ def write_table(results: dict) -> None:
     ]
     for row in results["chapters"]:
         ok = row["wall_s"] <= BUDGET_S and row["peak_mb"] <= BUDGET_MB
-        lines.append(f"| {row['chapter']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {'yes' if ok else '**no**'} |")
+        lines.append(
+            f"| {row['chapter']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {'yes' if ok else '**no**'} |"
+        )
     total = results["total_s"]
-    lines.append(f"| **whole book** | **{total:.1f}** | | {'yes' if total <= BOOK_BUDGET_S else '**no**'} |")
+    lines.append(
+        f"| **whole book** | **{total:.1f}** | | {'yes' if total <= BOOK_BUDGET_S else '**no**'} |"
+    )
     lines.append("")
-    lines.append(f"Budgets: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB per chapter, {BOOK_BUDGET_S:.0f} s for the book.")
+    lines.append(
+        f"Budgets: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB per chapter, {BOOK_BUDGET_S:.0f} s for the book."
+    )
     TABLE.write_text("\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -110,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for nb in notebooks:
         print(f"executing {nb.name} ...", flush=True)
-        out = subprocess.run([sys.executable, __file__, "--one", str(nb)], capture_output=True, text=True, env=env)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(nb)], capture_output=True, text=True, env=env
+        )
         if out.returncode != 0:
             print(out.stderr[-3000:], file=sys.stderr)
             raise SystemExit(f"{nb.name} failed to execute")
@@ -124,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "date": dt.date.today().isoformat(),
         "machine": machine(),
-        "budgets": {"chapter_wall_s": BUDGET_S, "chapter_peak_mb": BUDGET_MB, "book_wall_s": BOOK_BUDGET_S},
+        "budgets": {
+            "chapter_wall_s": BUDGET_S,
+            "chapter_peak_mb": BUDGET_MB,
+            "book_wall_s": BOOK_BUDGET_S,
+        },
         "chapters": rows,
         "total_s": round(sum(r["wall_s"] for r in rows), 1),
     }

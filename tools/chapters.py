@@ -110,8 +110,12 @@ def execute(md_path: Path, timeout: int = 600) -> float:
         cell["id"] = stable_id(i, cell)
     env = {**os.environ, **KERNEL_ENV}
     env.pop("MPLBACKEND", None)  # let the kernel use the inline backend
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(md_path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(md_path.parent)}},
+    )
     start = time.perf_counter()
     old_env = os.environ.copy()
     os.environ.clear()
@@ -126,7 +130,11 @@ def execute(md_path: Path, timeout: int = 600) -> float:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
-            kept = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            kept = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
             dropped += len(cell.outputs) - len(kept)
             cell.outputs = kept
     nb.metadata.pop("widgets", None)
@@ -134,7 +142,9 @@ def execute(md_path: Path, timeout: int = 600) -> float:
     nb.metadata.setdefault("language_info", {}).pop("version", None)
     jupytext.write(nb, md_path.with_suffix(".ipynb"), fmt="ipynb")
     if dropped:
-        print(f"  note: dropped {dropped} stderr output(s) (warnings, progress bars) from the reference outputs")
+        print(
+            f"  note: dropped {dropped} stderr output(s) (warnings, progress bars) from the reference outputs"
+        )
     return elapsed
 
 
@@ -151,7 +161,9 @@ def check() -> list[str]:
         nb_path = md.with_suffix(".ipynb")
         rel = md.relative_to(ROOT).with_suffix("").as_posix()
         if not nb_path.exists():
-            problems.append(f"{md.name}: no paired {nb_path.name}; run: python tools/chapters.py execute {md.relative_to(ROOT)}")
+            problems.append(
+                f"{md.name}: no paired {nb_path.name}; run: python tools/chapters.py execute {md.relative_to(ROOT)}"
+            )
             continue
         source, executed = read(md), read(nb_path)
         formats = str(source.metadata.get("jupytext", {}).get("formats", ""))
@@ -161,12 +173,18 @@ def check() -> list[str]:
         b = [cell_key(c) for c in executed.cells]
         if a != b:
             first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-            problems.append(f"{md.name} and {nb_path.name} differ (first at cell {first}); re-execute the chapter")
+            problems.append(
+                f"{md.name} and {nb_path.name} differ (first at cell {first}); re-execute the chapter"
+            )
         for i, cell in enumerate(executed.cells):
             if cell.cell_type == "code" and cell.get("execution_count") is None:
-                problems.append(f"{nb_path.name}: code cell {i} has no stored output (never executed)")
+                problems.append(
+                    f"{nb_path.name}: code cell {i} has no stored output (never executed)"
+                )
         if not any(c.cell_type == "code" and c.source.strip() == colab for c in source.cells):
-            problems.append(f"{md.name}: the Colab install cell is missing or outdated; it must read:\n{colab}")
+            problems.append(
+                f"{md.name}: the Colab install cell is missing or outdated; it must read:\n{colab}"
+            )
         if rel not in listed:
             problems.append(f"{md.name}: not listed in _toc.yml")
     for entry in listed:
@@ -177,7 +195,9 @@ def check() -> list[str]:
 
 def new(name: str, title: str) -> Path:
     if not re.fullmatch(r"\d\d_[a-z0-9_]+", name):
-        raise SystemExit(f"a chapter name looks like 02_ann (two digits, underscore, lower-case words); got {name!r}")
+        raise SystemExit(
+            f"a chapter name looks like 02_ann (two digits, underscore, lower-case words); got {name!r}"
+        )
     md = CHAPTERS / f"{name}.md"
     if md.exists():
         raise SystemExit(f"{md} exists already")
@@ -193,12 +213,18 @@ def new(name: str, title: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    p_new = sub.add_parser("new", help="create chapters/NAME.md from the template, execute it, list it in _toc.yml")
+    p_new = sub.add_parser(
+        "new", help="create chapters/NAME.md from the template, execute it, list it in _toc.yml"
+    )
     p_new.add_argument("name")
     p_new.add_argument("title")
-    p_exec = sub.add_parser("execute", help="execute chapters (.md) into their paired .ipynb reference outputs")
+    p_exec = sub.add_parser(
+        "execute", help="execute chapters (.md) into their paired .ipynb reference outputs"
+    )
     p_exec.add_argument("chapters", nargs="*", type=Path)
     p_exec.add_argument("--all", action="store_true")
     p_exec.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
@@ -208,7 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         new(args.name, args.title)
     elif args.command == "execute":
-        paths = sorted(CHAPTERS.glob("*.md")) if args.all else [p.with_suffix(".md") for p in args.chapters]
+        paths = (
+            sorted(CHAPTERS.glob("*.md"))
+            if args.all
+            else [p.with_suffix(".md") for p in args.chapters]
+        )
         if not paths:
             parser.error("name chapters to execute, or pass --all")
         for md in paths:

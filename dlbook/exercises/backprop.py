@@ -22,39 +22,43 @@ def _delta_cases() -> list:
     return cases
 
 
-register(Exercise(
-    id="backprop-delta",
-    title="One step of the backward recursion through a sigmoid layer",
-    answer=None,
-    matcher=match_function(_delta_cases, rtol=1e-9, atol=1e-12),
-    hints=(
-        "the recursion is delta^(l) = (W^(l+1))^T delta^(l+1) * f'(z^(l)), for one example as a column.",
-        "with one example per row, (W^T delta)^T = delta^T W, so the batched form is (delta_next @ W_next) * f'(z).",
-        "the derivative of the sigmoid is s * (1 - s) with s = 1 / (1 + exp(-z)).",
-    ),
-    solution=(
-        "def delta_previous(delta_next, W_next, z):\n"
-        "    # (N, n_next) @ (n_next, n) -> (N, n): row n is (W_next^T delta_next)^T for example n\n"
-        "    s = 1 / (1 + np.exp(-z))\n"
-        "    return (delta_next @ W_next) * s * (1 - s)\n"
-        "\n"
-        "answer = delta_previous\n"
-    ),
-))
+register(
+    Exercise(
+        id="backprop-delta",
+        title="One step of the backward recursion through a sigmoid layer",
+        answer=None,
+        matcher=match_function(_delta_cases, rtol=1e-9, atol=1e-12),
+        hints=(
+            "the recursion is delta^(l) = (W^(l+1))^T delta^(l+1) * f'(z^(l)), for one example as a column.",
+            "with one example per row, (W^T delta)^T = delta^T W, so the batched form is (delta_next @ W_next) * f'(z).",
+            "the derivative of the sigmoid is s * (1 - s) with s = 1 / (1 + exp(-z)).",
+        ),
+        solution=(
+            "def delta_previous(delta_next, W_next, z):\n"
+            "    # (N, n_next) @ (n_next, n) -> (N, n): row n is (W_next^T delta_next)^T for example n\n"
+            "    s = 1 / (1 + np.exp(-z))\n"
+            "    return (delta_next @ W_next) * s * (1 - s)\n"
+            "\n"
+            "answer = delta_previous\n"
+        ),
+    )
+)
 
-register(Exercise(
-    id="grad-accumulation",
-    title="Gradients that were never reset",
-    # y = x**3 + 2x at x = 2: dy/dx = 3 * 4 + 2 = 14; three backward calls add it three times.
-    answer=42.0,
-    matcher=match_number(rtol=1e-9),
-    hints=(
-        "first compute dy/dx = 3 x^2 + 2 at x = 2.",
-        "each call of backward() adds dy/dx to x.grad; nothing resets it in between.",
-    ),
-    solution=(
-        "x = 2.0\n"
-        "dy_dx = 3 * x**2 + 2          # 14, added to x.grad by each backward() call\n"
-        "answer = 3 * dy_dx            # 42.0 after three calls\n"
-    ),
-))
+register(
+    Exercise(
+        id="grad-accumulation",
+        title="Gradients that were never reset",
+        # y = x**3 + 2x at x = 2: dy/dx = 3 * 4 + 2 = 14; three backward calls add it three times.
+        answer=42.0,
+        matcher=match_number(rtol=1e-9),
+        hints=(
+            "first compute dy/dx = 3 x^2 + 2 at x = 2.",
+            "each call of backward() adds dy/dx to x.grad; nothing resets it in between.",
+        ),
+        solution=(
+            "x = 2.0\n"
+            "dy_dx = 3 * x**2 + 2          # 14, added to x.grad by each backward() call\n"
+            "answer = 3 * dy_dx            # 42.0 after three calls\n"
+        ),
+    )
+)

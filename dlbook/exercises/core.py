@@ -39,7 +39,7 @@ __all__ = [
 #: A matcher returns ``None`` when the answer is right, else a message for the reader.
 Matcher = Callable[[Any, Any], "str | None"]
 
-_REGISTRY: dict[str, "Exercise"] = {}
+_REGISTRY: dict[str, Exercise] = {}
 _LOADED = False
 
 
@@ -66,7 +66,11 @@ class Exercise:
 
     def expected(self) -> Any:
         """Return the reference answer, computing it if it is a callable."""
-        return self.answer() if callable(self.answer) and not isinstance(self.answer, np.ndarray) else self.answer
+        return (
+            self.answer()
+            if callable(self.answer) and not isinstance(self.answer, np.ndarray)
+            else self.answer
+        )
 
 
 class _Shown(str):
@@ -130,12 +134,16 @@ def get_exercise(exercise_id: str) -> Exercise:
         'FLOPs of a matrix product'
     """
     if not isinstance(exercise_id, str):
-        raise TypeError(f"an exercise id is a string such as 'perceptron-update'; got {type(exercise_id).__name__}")
+        raise TypeError(
+            f"an exercise id is a string such as 'perceptron-update'; got {type(exercise_id).__name__}"
+        )
     _load_catalogue()
     if exercise_id not in _REGISTRY:
         close = difflib.get_close_matches(exercise_id, list(_REGISTRY), n=3)
         tip = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise ValueError(f"no exercise with id {exercise_id!r}.{tip} list_exercises() shows them all.")
+        raise ValueError(
+            f"no exercise with id {exercise_id!r}.{tip} list_exercises() shows them all."
+        )
     return _REGISTRY[exercise_id]
 
 
@@ -173,7 +181,9 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
         problem = f"checking your answer raised {type(exc).__name__}: {exc}"
     if problem is None:
         return CheckResult(exercise.id, True, "correct.")
-    return CheckResult(exercise.id, False, problem + " Try hint(" + repr(exercise.id) + ") for a nudge.")
+    return CheckResult(
+        exercise.id, False, problem + " Try hint(" + repr(exercise.id) + ") for a nudge."
+    )
 
 
 def hint(exercise_id: str, number: int | None = None) -> str:
@@ -207,6 +217,7 @@ def solution(exercise_id: str) -> str:
 
 # --- matchers --------------------------------------------------------------------------------
 
+
 def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
@@ -223,7 +234,9 @@ def _as_number(value: Any) -> float | None:
         return float(value)
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
         return float(value.reshape(()))
-    if hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1:  # a torch scalar tensor
+    if (
+        hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1
+    ):  # a torch scalar tensor
         return float(value.item())
     return None
 
@@ -306,8 +319,12 @@ def match_array(rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
     return matcher
 
 
-def match_function(cases: Sequence[tuple[tuple[Any, ...], Any]] | Callable[[], Sequence[tuple[tuple[Any, ...], Any]]],
-                   rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
+def match_function(
+    cases: Sequence[tuple[tuple[Any, ...], Any]]
+    | Callable[[], Sequence[tuple[tuple[Any, ...], Any]]],
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> Matcher:
     """Return a matcher for an answer that is a function, tried on ``(args, expected_output)`` cases.
 
     The exercise's reference answer is unused; pass ``answer=None``.
@@ -324,7 +341,7 @@ def match_function(cases: Sequence[tuple[tuple[Any, ...], Any]] | Callable[[], S
     def matcher(answer: Any, expected: Any) -> str | None:
         if not callable(answer):
             return f"expected a function, got {_describe(answer)}."
-        for args, want in (cases() if callable(cases) else cases):
+        for args, want in cases() if callable(cases) else cases:
             try:
                 got = answer(*args)
             except Exception as exc:
@@ -338,5 +355,9 @@ def match_function(cases: Sequence[tuple[tuple[Any, ...], Any]] | Callable[[], S
 
 
 def _short(value: Any) -> str:
-    text = np.array2string(value, precision=4, threshold=8) if isinstance(value, np.ndarray) else repr(value)
+    text = (
+        np.array2string(value, precision=4, threshold=8)
+        if isinstance(value, np.ndarray)
+        else repr(value)
+    )
     return text if len(text) <= 60 else text[:57] + "..."
