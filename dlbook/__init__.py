@@ -38,6 +38,9 @@ _SUBMODULES = (
     "pooling",
     "regularization",
     "repro",
+    "results",
+    "source",
+    "testing",
     "training",
     "validation",
 )
