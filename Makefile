@@ -5,7 +5,7 @@ JOBS ?= 2
 
 .PHONY: install book test check pytest build-book execute new bench clean
 
-## install: pip-install the pinned course environment and dlbook (and Debian's Fashion-MNIST when root)
+## install: pip-install the pinned course environment and dlbook (and Debian's Fashion-MNIST and chromium when root)
 install:
 	bash tools/install.sh
 
@@ -16,8 +16,10 @@ build-book:
 	$(PYTHON) -m jupyter book build . -W --keep-going
 	@echo "The book is in _build/html/index.html"
 
-## test: pair check, unit tests + doctests + strict nbval over every chapter, then a -W book build
-test: install check pytest build-book
+## test: pair check, a -W book build, then unit tests + doctests + strict nbval over every chapter
+## and the built book checked page by page in headless Chromium (tests/test_book.py)
+test: install check build-book
+	DLBOOK_REQUIRE_BOOK=1 $(MAKE) pytest
 
 check:
 	$(PYTHON) tools/chapters.py check

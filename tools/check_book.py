@@ -161,7 +161,9 @@ def check_page(browser_page, page: Path, html: Path, screenshots: Path | None) -
     on_console = lambda msg: console.append(msg.text) if msg.type == "error" else None  # noqa: E731
     on_error = lambda exc: console.append(str(exc))  # noqa: E731
     on_request = lambda req: (  # noqa: E731
-        foreign.append(req.url) if urlsplit(req.url).scheme not in ("file", "data", "blob") else None
+        foreign.append(req.url)
+        if urlsplit(req.url).scheme not in ("file", "data", "blob")
+        else None
     )
     browser_page.on("console", on_console)
     browser_page.on("pageerror", on_error)

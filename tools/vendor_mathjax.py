@@ -29,7 +29,9 @@ def mathjax_es5() -> Path:
         ) from None
     es5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
     if not (es5 / "tex-mml-chtml.js").is_file():
-        raise SystemExit(f"no tex-mml-chtml.js under {es5}: unexpected django-static-mathjax layout")
+        raise SystemExit(
+            f"no tex-mml-chtml.js under {es5}: unexpected django-static-mathjax layout"
+        )
     return es5
 
 
