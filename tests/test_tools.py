@@ -167,12 +167,37 @@ def test_benchmark_flags_chapters_over_budget(tmp_path, monkeypatch):
         },
         "chapters": [
             {"chapter": "01_fast", "wall_s": 10.0, "peak_mb": 500.0},
-            {"chapter": "02_slow", "wall_s": 95.0, "peak_mb": 500.0},
+            {"chapter": "02_slow", "wall_s": 125.0, "peak_mb": 500.0},
+            {
+                "chapter": "05_cnn",
+                "wall_s": 200.0,
+                "peak_mb": 500.0,
+                "results": {
+                    "05_cnn/cnn_test_accuracy": {
+                        "value": 0.905,
+                        "at_least": 0.91,
+                        "at_most": None,
+                        "unit": "",
+                        "met": False,
+                    },
+                    "05_cnn/train_seconds": {
+                        "value": 80.0,
+                        "at_least": None,
+                        "at_most": None,
+                        "unit": "s",
+                        "met": None,
+                    },
+                },
+            },
         ],
-        "total_s": 105.0,
+        "total_s": 335.0,
+        "build_s": 70.0,
     }
     benchmark.write_table(results)
     table = (tmp_path / "results.md").read_text()
-    assert (
-        "| 01_fast | 10.0 | 500 | yes |" in table and "| 02_slow | 95.0 | 500 | **no** |" in table
-    )
+    assert "| 01_fast | 10.0 | 120 | 500 | yes |" in table
+    assert "| 02_slow | 125.0 | 120 | 500 | **no** |" in table
+    assert "| 05_cnn | 200.0 | 240 | 500 | yes |" in table  # chapter 5 has 240 s
+    assert "| HTML build (`jupyter book build . -W`) | 70.0 | 60 | | **no** |" in table
+    assert "| 05_cnn | cnn test accuracy | 0.905 | >= 0.91 | **no** |" in table
+    assert "| 05_cnn | train seconds | 80 s |  |  |" in table

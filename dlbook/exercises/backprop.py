@@ -22,6 +22,13 @@ def _delta_cases() -> list:
     return cases
 
 
+def delta_previous(delta_next: np.ndarray, W_next: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The worked solution of ``backprop-delta``: the delta of the layer below a sigmoid layer."""
+    # (N, n_next) @ (n_next, n) -> (N, n): row i is (W_next^T delta_next)^T for example i
+    s = 1 / (1 + np.exp(-z))
+    return (delta_next @ W_next) * s * (1 - s)
+
+
 register(
     Exercise(
         id="backprop-delta",
@@ -33,14 +40,7 @@ register(
             "with one example per row, (W^T delta)^T = delta^T W, so the batched form is (delta_next @ W_next) * f'(z).",
             "the derivative of the sigmoid is s * (1 - s) with s = 1 / (1 + exp(-z)).",
         ),
-        solution=(
-            "def delta_previous(delta_next, W_next, z):\n"
-            "    # (N, n_next) @ (n_next, n) -> (N, n): row n is (W_next^T delta_next)^T for example n\n"
-            "    s = 1 / (1 + np.exp(-z))\n"
-            "    return (delta_next @ W_next) * s * (1 - s)\n"
-            "\n"
-            "answer = delta_previous\n"
-        ),
+        solution=delta_previous,
     )
 )
 

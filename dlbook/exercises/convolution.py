@@ -149,6 +149,16 @@ def _convolve_cases() -> list[tuple[tuple[np.ndarray, np.ndarray], np.ndarray]]:
     return cases
 
 
+def convolve_full(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The worked solution of ``convolve-1d``: the full 1-D convolution, by its definition."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    y = np.zeros(len(x) + len(w) - 1)
+    for m in range(len(x)):
+        for j in range(len(w)):
+            y[m + j] += x[m] * w[j]  # term x[m] w[n - m] with n = m + j
+    return y
+
+
 register(
     Exercise(
         id="convolve-1d",
@@ -160,16 +170,6 @@ register(
             "loop over every pair (m, j) and add x[m] * w[j] to y[m + j]: each pair lands on index m + j.",
             "it is polynomial multiplication: np.convolve(x, w) is the reference.",
         ),
-        solution=(
-            "def convolve(x, w):\n"
-            "    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)\n"
-            "    y = np.zeros(len(x) + len(w) - 1)\n"
-            "    for m in range(len(x)):\n"
-            "        for j in range(len(w)):\n"
-            "            y[m + j] += x[m] * w[j]   # term x[m] w[n - m] with n = m + j\n"
-            "    return y\n"
-            "\n"
-            "answer = convolve\n"
-        ),
+        solution=convolve_full,
     )
 )

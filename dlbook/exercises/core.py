@@ -53,7 +53,8 @@ class Exercise:
         answer: the reference answer, or a zero-argument callable computing it lazily.
         matcher: compares a reader's answer with the reference (see ``match_*``).
         hints: shown one at a time by :func:`hint`.
-        solution: the worked solution (usually code) shown by :func:`solution`.
+        solution: the worked solution shown by :func:`solution`: code as text, or, when the
+            answer is a function, the real function (its source is shown).
     """
 
     id: str
@@ -61,7 +62,7 @@ class Exercise:
     answer: Any
     matcher: Matcher
     hints: Sequence[str] = ()
-    solution: str = ""
+    solution: str | Callable[..., Any] = ""
     _hints_shown: int = field(default=0, repr=False)
 
     def expected(self) -> Any:
@@ -204,14 +205,18 @@ def hint(exercise_id: str, number: int | None = None) -> str:
     return _Shown(f"Hint {number}/{len(exercise.hints)}: {exercise.hints[number - 1]}")
 
 
-def solution(exercise_id: str) -> str:
-    """Return the worked solution of an exercise.
+def solution(exercise_id: str) -> Any:
+    """Return the worked solution of an exercise: text, or the source of a solution function.
 
     Example:
         >>> print(solution("matmul-flops").splitlines()[0])
         # Each of the n*m outputs needs k multiplications and k additions:
     """
     exercise = get_exercise(exercise_id)
+    if callable(exercise.solution):  # a real function of the package: show its source
+        from dlbook.source import show_source
+
+        return show_source(exercise.solution)
     return _Shown(exercise.solution or "No worked solution is stored for this exercise.")
 
 

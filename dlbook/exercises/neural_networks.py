@@ -88,6 +88,13 @@ def _softmax_cases() -> list:
     return cases
 
 
+def stable_softmax(z: np.ndarray) -> np.ndarray:
+    """The worked solution of ``stable-softmax``: softmax along the last axis, without overflow."""
+    z = np.asarray(z, dtype=float)
+    exps = np.exp(z - z.max(axis=-1, keepdims=True))  # every exponent <= 0
+    return exps / exps.sum(axis=-1, keepdims=True)
+
+
 register(
     Exercise(
         id="stable-softmax",
@@ -99,11 +106,6 @@ register(
             "softmax(z) = softmax(z - c) for any constant c; take c = the largest logit of each row.",
             "work along the last axis with keepdims=True so that a batch of rows also works.",
         ),
-        solution=(
-            "def answer(z):\n"
-            "    z = np.asarray(z, dtype=float)\n"
-            "    exps = np.exp(z - z.max(axis=-1, keepdims=True))   # every exponent <= 0\n"
-            "    return exps / exps.sum(axis=-1, keepdims=True)\n"
-        ),
+        solution=stable_softmax,
     )
 )

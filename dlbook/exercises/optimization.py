@@ -22,6 +22,16 @@ def _adam_cases() -> list:
     return cases
 
 
+def adam_update_step(theta, grad, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    """The worked solution of ``adam-step``: one Adam step; returns the new (theta, m, v)."""
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2  # the squared gradient
+    m_hat = m / (1 - beta1**t)  # bias corrections
+    v_hat = v / (1 - beta2**t)
+    theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return theta, m, v
+
+
 register(
     Exercise(
         id="adam-step",
@@ -33,17 +43,7 @@ register(
             "m and v start at 0, so early averages are too small: divide by 1 - beta1 ** t and 1 - beta2 ** t.",
             "the step is lr * m_hat / (sqrt(v_hat) + eps), with eps outside the square root; return the new m and v, not the corrected ones.",
         ),
-        solution=(
-            "def adam_update_step(theta, grad, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):\n"
-            "    m = beta1 * m + (1 - beta1) * grad\n"
-            "    v = beta2 * v + (1 - beta2) * grad**2          # the squared gradient\n"
-            "    m_hat = m / (1 - beta1**t)                     # bias corrections\n"
-            "    v_hat = v / (1 - beta2**t)\n"
-            "    theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)\n"
-            "    return theta, m, v\n"
-            "\n"
-            "answer = adam_update_step\n"
-        ),
+        solution=adam_update_step,
     )
 )
 
