@@ -42,36 +42,11 @@ def test_pyproject_extras_and_version():
     assert meta["urls"]["Homepage"] == dlbook.REPOSITORY_URL
 
 
-def test_wheel_contains_every_module(tmp_path):
+def test_wheel_contains_every_module(dlbook_wheel):
     """`pip install .` (and from the git URL) ships the whole package, exercises included."""
-    import shutil
     import zipfile
 
-    source = tmp_path / "src"  # build from a copy, so no build/ directory lands in the checkout
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(
-        ROOT / "dlbook", source / "dlbook", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    (wheel,) = tmp_path.glob("dlbook-*.whl")
+    wheel = dlbook_wheel
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         f"dlbook/{p.relative_to(ROOT / 'dlbook').as_posix()}"

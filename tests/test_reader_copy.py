@@ -28,23 +28,9 @@ def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_a_chapter_runs_outside_the_clone_with_dlbook_from_a_wheel(tmp_path):
-    wheels, site, reader = tmp_path / "wheels", tmp_path / "site", tmp_path / "reader"
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(wheels),
-            str(ROOT),
-        ]
-    )
-    (wheel,) = wheels.glob("dlbook-*.whl")
+def test_a_chapter_runs_outside_the_clone_with_dlbook_from_a_wheel(tmp_path, dlbook_wheel):
+    site, reader = tmp_path / "site", tmp_path / "reader"
+    wheel = dlbook_wheel
     _run(
         [
             sys.executable,
