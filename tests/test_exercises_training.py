@@ -15,7 +15,7 @@ def sigmoid(z):
 def test_backprop_delta_accepts_the_recursion():
     def delta_previous(delta_next, W_next, z):
         s = sigmoid(z)
-        return (delta_next @ W_next) * s * (1 - s)
+        return (delta_next @ W_next.T) * s * (1 - s)  # W_next: (n_l, n_{l+1})
 
     assert check("backprop-delta", delta_previous).passed
 
@@ -23,10 +23,10 @@ def test_backprop_delta_accepts_the_recursion():
 @pytest.mark.parametrize(
     "wrong",
     [
-        lambda d, W, z: d @ W,  # forgot f'(z)
-        lambda d, W, z: (d @ W) * (1 - np.tanh(z) ** 2),  # tanh' instead of sigmoid'
-        lambda d, W, z: (d @ W) * sigmoid(z),  # sigma instead of sigma'
-        lambda d, W, z: (d @ W) * sigmoid(z) * (1 - sigmoid(z)) / len(d),  # an extra 1/N
+        lambda d, W, z: d @ W.T,  # forgot f'(z)
+        lambda d, W, z: (d @ W.T) * (1 - np.tanh(z) ** 2),  # tanh' instead of sigmoid'
+        lambda d, W, z: (d @ W.T) * sigmoid(z),  # sigma instead of sigma'
+        lambda d, W, z: (d @ W.T) * sigmoid(z) * (1 - sigmoid(z)) / len(d),  # an extra 1/N
     ],
 )
 def test_backprop_delta_rejects_common_mistakes(wrong):
@@ -35,7 +35,7 @@ def test_backprop_delta_rejects_common_mistakes(wrong):
 
 
 def test_backprop_delta_reports_a_shape_error():
-    result = check("backprop-delta", lambda d, W, z: (d @ W.T) * z)  # W not transposed correctly
+    result = check("backprop-delta", lambda d, W, z: (d @ W) * z)  # W not transposed
     assert not result.passed and "raised ValueError" in result.message
 
 

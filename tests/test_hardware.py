@@ -19,7 +19,7 @@ def test_flop_count_by_brute_force():
 def test_gflops_is_flops_over_time(monkeypatch):
     import dlbook.hardware as hw
 
-    monkeypatch.setattr(hw, "_timed_best", lambda run, sync, repeats, min_time: 0.5)
+    monkeypatch.setattr(hw, "_timed_best", lambda run, sync, repeats, min_time, clock: 0.5)
     assert matmul_gflops(100) == pytest.approx(2 * 100**3 / 0.5 / 1e9)
 
 
@@ -28,6 +28,21 @@ def test_measurements_are_positive_and_table_has_rows():
     table = matmul_throughput_table([8, 16], repeats=1, min_time=0.001)
     assert list(table.columns) == ["n", "backend", "device", "gflops"]
     assert (table.gflops > 0).all() and list(table.n) == [8, 16]
+
+
+def test_thread_clock_counts_this_threads_work_only():
+    # Sleeping takes wall time but no processor time: the thread clock does not count it.
+    import time
+
+    import dlbook.hardware as hw
+
+    def sleepy_run():
+        time.sleep(0.01)
+
+    wall = hw._timed_best(sleepy_run, lambda: None, 2, 0.02, hw.CLOCKS["wall"])
+    thread = hw._timed_best(sleepy_run, lambda: None, 2, 0.001, hw.CLOCKS["thread"])
+    assert wall >= 0.009 and thread < wall / 3
+    assert matmul_gflops(32, repeats=2, min_time=0.001, clock="thread") > 0
 
 
 def test_torch_backend_on_cpu():
@@ -42,5 +57,9 @@ def test_bad_input():
         matmul_gflops(0)
     with pytest.raises(ValueError, match="CPU only"):
         matmul_gflops(8, device="cuda")
+    with pytest.raises(ValueError, match="clock must be one of"):
+        matmul_gflops(8, clock="cpu")
+    with pytest.raises(ValueError, match="CPU time only"):
+        matmul_gflops(8, backend="torch", device="cuda", clock="thread")
     with pytest.raises(TypeError, match="k must be an integer"):
         matmul_flops(2, 2.5, 2)

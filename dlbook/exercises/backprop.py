@@ -15,18 +15,20 @@ def _delta_cases() -> list:
     cases = []
     for n_examples, n_units, n_next in [(4, 3, 5), (1, 2, 2), (6, 5, 1)]:
         delta_next = rng.normal(size=(n_examples, n_next))  # (N, n_{l+1})
-        W_next = rng.normal(size=(n_next, n_units))  # (n_{l+1}, n_l), textbook layout
+        W_next = rng.normal(
+            size=(n_units, n_next)
+        )  # (n_l, n_{l+1}): inputs x outputs, like dlbook.mlp
         z = rng.normal(scale=2.0, size=(n_examples, n_units))  # (N, n_l)
         s = _sigmoid(z)
-        cases.append(((delta_next, W_next, z), (delta_next @ W_next) * s * (1 - s)))
+        cases.append(((delta_next, W_next, z), (delta_next @ W_next.T) * s * (1 - s)))
     return cases
 
 
 def delta_previous(delta_next: np.ndarray, W_next: np.ndarray, z: np.ndarray) -> np.ndarray:
     """The worked solution of ``backprop-delta``: the delta of the layer below a sigmoid layer."""
-    # (N, n_next) @ (n_next, n) -> (N, n): row i is (W_next^T delta_next)^T for example i
+    # W_next is stored (n, n_next), inputs x outputs: (N, n_next) @ (n_next, n) -> (N, n)
     s = 1 / (1 + np.exp(-z))
-    return (delta_next @ W_next) * s * (1 - s)
+    return (delta_next @ W_next.T) * s * (1 - s)
 
 
 register(
@@ -37,7 +39,8 @@ register(
         matcher=match_function(_delta_cases, rtol=1e-9, atol=1e-12),
         hints=(
             "the recursion is delta^(l) = (W^(l+1))^T delta^(l+1) * f'(z^(l)), for one example as a column.",
-            "with one example per row, (W^T delta)^T = delta^T W, so the batched form is (delta_next @ W_next) * f'(z).",
+            "with one example per row, (W^T delta)^T = delta^T W; W_next is stored as W^T (inputs x outputs), "
+            "so the batched form is (delta_next @ W_next.T) * f'(z).",
             "the derivative of the sigmoid is s * (1 - s) with s = 1 / (1 + exp(-z)).",
         ),
         solution=delta_previous,
