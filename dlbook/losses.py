@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from dlbook.activations import log_softmax, sigmoid, softmax
-from dlbook.validation import as_array, check_choice, check_positive_number
+from dlbook.validation import as_array, as_float_array, check_choice, check_positive_number
 
 __all__ = [
     "LOG_EPS",
@@ -70,18 +70,12 @@ _BCE_GRAD_EPS = 1e-12
 # --------------------------------------------------------------------------- input checks
 
 
-def _as_float(value: ArrayLike, name: str) -> np.ndarray:
-    """Return ``value`` as a floating-point array (integers and booleans become float64)."""
-    arr = as_array(value, name)
-    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
-
-
 def _same_shape(
     prediction: ArrayLike, target: ArrayLike, pred_name: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return prediction and target as float arrays after checking they have the same, non-empty shape."""
-    pred = _as_float(prediction, pred_name)
-    tgt = _as_float(target, "target")
+    pred = as_float_array(prediction, pred_name)
+    tgt = as_float_array(target, "target")
     if pred.shape != tgt.shape:
         raise ValueError(
             f"{pred_name} and target must have the same shape; got {pred_name} {pred.shape} and target {tgt.shape}"
@@ -99,8 +93,10 @@ def _check_unit_interval(values: np.ndarray, name: str) -> None:
         )
 
 
-def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.ndarray:
-    """Return class targets as an (N, K) float array: integer labels become one-hot rows."""
+def _class_targets(
+    target: ArrayLike, n_examples: int, n_classes: int, dtype: np.dtype
+) -> np.ndarray:
+    """Return class targets as an (N, K) array of the scores' float ``dtype``: labels become one-hot rows."""
     tgt = as_array(target, "target")
     expected = (
         f"integer class labels of shape (N,) = ({n_examples},) or class probabilities "
@@ -116,9 +112,9 @@ def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.nda
                 f"class labels must lie in [0, {n_classes - 1}] for {n_classes} classes; "
                 f"got values from {tgt.min()} to {tgt.max()}"
             )
-        return np.eye(n_classes)[tgt]  # (N, K) one-hot rows
+        return np.eye(n_classes, dtype=dtype)[tgt]  # (N, K) one-hot rows
     if tgt.shape == (n_examples, n_classes):
-        tgt = tgt.astype(np.float64) if tgt.dtype.kind != "f" else tgt
+        tgt = tgt.astype(dtype)
         _check_unit_interval(tgt, "target")
         return tgt
     raise ValueError(f"target must be {expected}; got shape {tgt.shape}")
@@ -126,7 +122,7 @@ def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.nda
 
 def _as_scores(value: ArrayLike, name: str) -> np.ndarray:
     """Return an (N, K) float array of probabilities or logits with N, K >= 1."""
-    arr = _as_float(value, name)
+    arr = as_float_array(value, name)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(
             f"{name} must have shape (N, K) with N, K >= 1 (examples x classes); got shape {arr.shape}"
@@ -454,7 +450,7 @@ def categorical_cross_entropy(
     """
     p = _as_scores(probs, "probs")
     _check_unit_interval(p, "probs")
-    y = _class_targets(target, *p.shape)  # (N, K)
+    y = _class_targets(target, *p.shape, p.dtype)  # (N, K)
     eps = check_positive_number(eps, "eps")
     per_example = -np.sum(y * np.log(np.maximum(p, eps)), axis=1)  # (N,)
     return _reduce(per_example, reduction, p.shape[0])
@@ -495,7 +491,7 @@ def categorical_cross_entropy_grad(
     """
     p = _as_scores(probs, "probs")
     _check_unit_interval(p, "probs")
-    y = _class_targets(target, *p.shape)  # (N, K)
+    y = _class_targets(target, *p.shape, p.dtype)  # (N, K)
     eps = check_positive_number(eps, "eps")
     grad = -y / np.maximum(p, eps) * _grad_scale(reduction, p.shape[0])  # (N, K)
     return grad + 0.0  # adding 0.0 turns the -0.0 of the zero targets into 0.0 (tidier printing)
@@ -533,7 +529,7 @@ def categorical_cross_entropy_with_logits(
         [2000.0, 0.6931]
     """
     z = _as_scores(logits, "logits")
-    y = _class_targets(target, *z.shape)  # (N, K)
+    y = _class_targets(target, *z.shape, z.dtype)  # (N, K)
     per_example = -np.sum(y * log_softmax(z, axis=1), axis=1)  # (N,)
     return _reduce(per_example, reduction, z.shape[0])
 
@@ -569,7 +565,7 @@ def categorical_cross_entropy_with_logits_grad(
          [-0.25  0.25]]
     """
     z = _as_scores(logits, "logits")
-    y = _class_targets(target, *z.shape)  # (N, K)
+    y = _class_targets(target, *z.shape, z.dtype)  # (N, K)
     p = softmax(z, axis=1)  # (N, K)
     target_mass = np.sum(y, axis=1, keepdims=True)  # (N, 1), 1 for labels and one-hot rows
     return (p * target_mass - y) * _grad_scale(reduction, z.shape[0])

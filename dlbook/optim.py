@@ -44,8 +44,8 @@ import numpy as np
 
 from dlbook.validation import (
     as_array,
+    check_non_negative,
     check_positive_int,
-    check_positive_number,
     check_unit_interval,
 )
 
@@ -113,10 +113,10 @@ def _check_grads(grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
 def _check_sgd_options(
     lr: Any, momentum: Any, dampening: Any, nesterov: Any, weight_decay: Any
 ) -> None:
-    check_positive_number(lr, "lr", allow_zero=True)
-    check_positive_number(momentum, "momentum", allow_zero=True)
-    check_positive_number(dampening, "dampening", allow_zero=True)
-    check_positive_number(weight_decay, "weight_decay", allow_zero=True)
+    check_non_negative(lr, "lr")
+    check_non_negative(momentum, "momentum")
+    check_non_negative(dampening, "dampening")
+    check_non_negative(weight_decay, "weight_decay")
     if nesterov and (momentum == 0 or dampening != 0):
         raise ValueError(
             f"Nesterov momentum needs momentum > 0 and dampening = 0; got momentum={momentum}, dampening={dampening}"
@@ -124,18 +124,18 @@ def _check_sgd_options(
 
 
 def _check_rmsprop_options(lr: Any, alpha: Any, eps: Any, weight_decay: Any, momentum: Any) -> None:
-    check_positive_number(lr, "lr", allow_zero=True)
+    check_non_negative(lr, "lr")
     check_unit_interval(alpha, "alpha")
-    check_positive_number(eps, "eps", allow_zero=True)
-    check_positive_number(weight_decay, "weight_decay", allow_zero=True)
-    check_positive_number(momentum, "momentum", allow_zero=True)
+    check_non_negative(eps, "eps")
+    check_non_negative(weight_decay, "weight_decay")
+    check_non_negative(momentum, "momentum")
 
 
 def _check_adam_options(lr: Any, betas: Any, eps: Any, weight_decay: Any) -> None:
-    check_positive_number(lr, "lr", allow_zero=True)
+    check_non_negative(lr, "lr")
     _check_betas(betas)
-    check_positive_number(eps, "eps", allow_zero=True)
-    check_positive_number(weight_decay, "weight_decay", allow_zero=True)
+    check_non_negative(eps, "eps")
+    check_non_negative(weight_decay, "weight_decay")
 
 
 # ----------------------------------------------------------------------------
@@ -653,7 +653,7 @@ def inverse_time_decay(lr0: float, decay: float, epoch: float) -> float:
         >>> [round(inverse_time_decay(0.1, 0.5, epoch), 4) for epoch in range(4)]
         [0.1, 0.0667, 0.05, 0.04]
     """
-    lr0 = check_positive_number(lr0, "lr0", allow_zero=True)
-    decay = check_positive_number(decay, "decay", allow_zero=True)
-    epoch = check_positive_number(epoch, "epoch", allow_zero=True)
+    lr0 = check_non_negative(lr0, "lr0")
+    decay = check_non_negative(decay, "decay")
+    epoch = check_non_negative(epoch, "epoch")
     return lr0 / (1 + decay * epoch)

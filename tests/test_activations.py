@@ -202,22 +202,22 @@ def test_softmax_other_axis_and_shift_invariance():
 
 @pytest.mark.parametrize("logits", [LOGITS, LARGE_LOGITS], ids=["random", "large"])
 def test_softmax_backward_matches_autograd(logits):
-    grad_out = np.random.default_rng(3).normal(size=logits.shape)
+    grad_output = np.random.default_rng(3).normal(size=logits.shape)
     t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
-    torch.softmax(t, dim=-1).backward(torch.tensor(grad_out))
-    close(softmax_backward(grad_out, softmax(logits)), t.grad.numpy())
+    torch.softmax(t, dim=-1).backward(torch.tensor(grad_output))
+    close(softmax_backward(grad_output, softmax(logits)), t.grad.numpy())
 
     t.grad = None
-    torch.log_softmax(t, dim=-1).backward(torch.tensor(grad_out))
-    close(log_softmax_backward(grad_out, log_softmax(logits)), t.grad.numpy())
+    torch.log_softmax(t, dim=-1).backward(torch.tensor(grad_output))
+    close(log_softmax_backward(grad_output, log_softmax(logits)), t.grad.numpy())
 
 
 def test_softmax_backward_other_axis():
     x = np.random.default_rng(4).normal(size=(4, 3, 2))
-    grad_out = np.random.default_rng(5).normal(size=x.shape)
+    grad_output = np.random.default_rng(5).normal(size=x.shape)
     t = torch.tensor(x, requires_grad=True)
-    torch.softmax(t, dim=1).backward(torch.tensor(grad_out))
-    close(softmax_backward(grad_out, softmax(x, axis=1), axis=1), t.grad.numpy())
+    torch.softmax(t, dim=1).backward(torch.tensor(grad_output))
+    close(softmax_backward(grad_output, softmax(x, axis=1), axis=1), t.grad.numpy())
 
 
 def test_softmax_jacobian_matches_autograd_and_its_properties():
@@ -229,9 +229,9 @@ def test_softmax_jacobian_matches_autograd_and_its_properties():
     close(jac, expected.numpy())
     close(jac, jac.T, atol=1e-15)
     close(jac.sum(axis=1), np.zeros(len(x)), atol=1e-15)
-    # The vector-Jacobian product is grad_out @ J.
-    grad_out = np.arange(len(x), dtype=float)
-    close(softmax_backward(grad_out, softmax(x)), grad_out @ jac)
+    # The vector-Jacobian product is grad_output @ J.
+    grad_output = np.arange(len(x), dtype=float)
+    close(softmax_backward(grad_output, softmax(x)), grad_output @ jac)
 
 
 def test_hardmax_is_one_hot_of_argmax():
@@ -252,7 +252,7 @@ def test_bad_inputs_raise():
         softmax(np.zeros((2, 3)), axis=2)
     with pytest.raises(ValueError, match=r"x must have 1 dimensions; got shape \(2, 3\)"):
         softmax_jacobian(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"grad_out \(2, 3\) and s \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"grad_output \(2, 3\) and s \(2, 4\)"):
         softmax_backward(np.zeros((2, 3)), np.zeros((2, 4)))
     with pytest.raises(ValueError, match=r"approximate must be one of 'none', 'tanh'; got 'erf'"):
         gelu(np.zeros(2), approximate="erf")

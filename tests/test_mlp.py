@@ -126,17 +126,17 @@ def test_forward_loss_and_gradients_match_torch(sizes, activation, output, loss)
 
 
 @pytest.mark.parametrize("sizes, activation, output, loss", CASES[:6], ids=IDS[:6])
-def test_backward_from_grad_out_matches_torch(sizes, activation, output, loss):
+def test_backward_from_grad_output_matches_torch(sizes, activation, output, loss):
     rng = np.random.default_rng(7)
     params = init_mlp(sizes, rng=rng)
     x = rng.normal(size=(6, sizes[0]))
-    grad_out = rng.normal(size=(6, sizes[-1]))
+    grad_output = rng.normal(size=(6, sizes[-1]))
     out, cache = mlp_forward(params, x, activation=activation, output=output)
-    grads = mlp_backward(params, cache, grad_out)
+    grads = mlp_backward(params, cache, grad_output)
 
     model = torch_mlp(params, activation)
     torch_out = TORCH_OUTPUTS[output](model(torch.tensor(x)))
-    torch_out.backward(torch.tensor(grad_out))
+    torch_out.backward(torch.tensor(grad_output))
     for (grad_W, grad_b), linear in zip(grads, [m for m in model if isinstance(m, nn.Linear)]):
         close(grad_W, linear.weight.grad.numpy().T)
         close(grad_b, linear.bias.grad.numpy())
@@ -219,12 +219,12 @@ def test_xor_is_solved():
 def test_dense_forward_and_backward_match_torch():
     rng = np.random.default_rng(5)
     x, W, b = rng.normal(size=(6, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
-    grad_z = rng.normal(size=(6, 3))
+    grad_output = rng.normal(size=(6, 3))
     tx, tW, tb = (torch.tensor(a, requires_grad=True) for a in (x, W, b))
     z = F.linear(tx, tW.T, tb)
-    z.backward(torch.tensor(grad_z))
+    z.backward(torch.tensor(grad_output))
     close(dense_forward(x, W, b), z.detach().numpy())
-    grad_x, grad_W, grad_b = dense_backward(grad_z, x, W)
+    grad_x, grad_W, grad_b = dense_backward(grad_output, x, W)
     close(grad_x, tx.grad.numpy())
     close(grad_W, tW.grad.numpy())
     close(grad_b, tb.grad.numpy())
@@ -283,28 +283,28 @@ def test_mlp_class_parameters_are_live_and_predict_leaves_the_cache():
     assert set(np.unique(binary.predict(x))) <= {0, 1}
 
 
-def test_mlp_class_backward_with_grad_out_matches_functions():
+def test_mlp_class_backward_with_grad_output_matches_functions():
     rng = np.random.default_rng(9)
     model = MLP([3, 4, 2], activation="gelu", output="sigmoid", rng=rng)
-    x, grad_out = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    x, grad_output = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     model.forward(x)
-    named = model.backward(grad_out=grad_out)
+    named = model.backward(grad_output=grad_output)
     _, cache = mlp_forward(model.params, x, "gelu", "sigmoid")
-    for layer, (grad_W, grad_b) in enumerate(mlp_backward(model.params, cache, grad_out), start=1):
+    for layer, (grad_W, grad_b) in enumerate(mlp_backward(model.params, cache, grad_output), start=1):
         np.testing.assert_array_equal(named[f"W{layer}"], grad_W)
         np.testing.assert_array_equal(named[f"b{layer}"], grad_b)
 
 
 def test_bad_shapes_and_names_raise():
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match=r"x \(N, in\) = \(5, 3\) and W \(in, out\) = \(4, 2\)"):
+    with pytest.raises(ValueError, match=r"x \(N, in\) = \(5, 3\) and weight \(in, out\) = \(4, 2\)"):
         dense_forward(np.zeros((5, 3)), np.zeros((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"b must have shape \(out,\) = \(2,\).*got b \(3,\)"):
+    with pytest.raises(ValueError, match=r"bias must have shape \(out,\) = \(2,\).*got bias \(3,\)"):
         dense_forward(np.zeros((5, 4)), np.zeros((4, 2)), np.zeros(3))
     with pytest.raises(ValueError, match=r"x must have 2 dimensions; got shape \(4,\)"):
         dense_forward(np.zeros(4), np.zeros((4, 2)), np.zeros(2))
     with pytest.raises(
-        ValueError, match=r"grad_z must have shape \(N, out\) = \(5, 2\).*got grad_z \(5, 3\)"
+        ValueError, match=r"grad_output must have shape \(N, out\) = \(5, 2\).*got grad_output \(5, 3\)"
     ):
         dense_backward(np.zeros((5, 3)), np.zeros((5, 4)), np.zeros((4, 2)))
 
@@ -329,12 +329,12 @@ def test_bad_shapes_and_names_raise():
     out, cache = mlp_forward(params, np.zeros((6, 3)))
     with pytest.raises(
         ValueError,
-        match=r"grad_out must have the shape of the network output \(N, n_L\) = \(6, 2\); got \(6, 3\)",
+        match=r"grad_output must have the shape of the network output \(N, n_L\) = \(6, 2\); got \(6, 3\)",
     ):
         mlp_backward(params, cache, np.zeros((6, 3)))
-    with pytest.raises(ValueError, match="give either grad_out, or targets and loss"):
+    with pytest.raises(ValueError, match="give either grad_output, or targets and loss"):
         mlp_backward(params, cache)
-    with pytest.raises(ValueError, match="give either grad_out, or targets and loss"):
+    with pytest.raises(ValueError, match="give either grad_output, or targets and loss"):
         mlp_backward(params, cache, np.zeros((6, 2)), targets=np.zeros((6, 2)), loss="mse")
     with pytest.raises(ValueError, match=r"prediction \(6, 2\) and target \(6, 1\)"):
         mlp_backward(params, cache, targets=np.zeros((6, 1)), loss="mse")
