@@ -32,13 +32,43 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
 from dlbook.validation import check_positive_int, check_rng
 
 __all__ = ["xavier_uniform", "xavier_normal", "he_uniform", "he_normal"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+#: The Args, Returns, Shape and Raises sections the four functions share (said once, filled in
+#: by :func:`_shared_docstring`, as torch shares ``convolution_notes``).
+_SHARED_SECTIONS = """Args:
+        fan_in: the number of inputs of each unit.
+        fan_out: the number of outputs.
+        rng: the random generator.
+        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
+
+    Returns:
+        A float64 array of weights.
+
+    Shape:
+        ``(fan_in, fan_out)``, or ``shape``.
+
+    Raises:
+        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
+            ``np.random.Generator``.
+        ValueError: if a fan or a size is smaller than 1.
+"""
+
+
+def _shared_docstring(function: F) -> F:
+    """Put the shared sections into ``function``'s docstring, at ``{shared_sections}``."""
+    function.__doc__ = function.__doc__.replace("{shared_sections}", _SHARED_SECTIONS.rstrip())
+    return function
 
 
 def _check_arguments(
@@ -63,6 +93,7 @@ def _check_arguments(
     )
 
 
+@_shared_docstring
 def xavier_uniform(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -71,22 +102,7 @@ def xavier_uniform(
     The variance is ``a**2 / 3 = 2 / (fan_in + fan_out)``, as for ``torch.nn.init.xavier_uniform_``
     with its default gain of 1.
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> W = xavier_uniform(3, 2, np.random.default_rng(0))
@@ -98,6 +114,7 @@ def xavier_uniform(
     return rng.uniform(-bound, bound, size=shape)
 
 
+@_shared_docstring
 def xavier_normal(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -106,22 +123,7 @@ def xavier_normal(
     The standard deviation is ``sqrt(2 / (fan_in + fan_out))``, as for
     ``torch.nn.init.xavier_normal_`` with its default gain of 1 (not truncated).
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> xavier_normal(2, 3, np.random.default_rng(0), shape=(3, 2)).shape
@@ -132,6 +134,7 @@ def xavier_normal(
     return rng.normal(0.0, std, size=shape)
 
 
+@_shared_docstring
 def he_uniform(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -141,22 +144,7 @@ def he_uniform(
     ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")`` (fan-in mode).
     ``fan_out`` only sets the default shape.
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> W = he_uniform(6, 4, np.random.default_rng(0))
@@ -168,6 +156,7 @@ def he_uniform(
     return rng.uniform(-bound, bound, size=shape)
 
 
+@_shared_docstring
 def he_normal(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -177,22 +166,7 @@ def he_normal(
     ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")`` (fan-in mode, not
     truncated). ``fan_out`` only sets the default shape.
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> kernel = he_normal(3 * 3 * 3, 16 * 3 * 3, np.random.default_rng(0), shape=(16, 3, 3, 3))
