@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook.history import MILESTONES, MODEL_SIZES, Milestone, ModelSize
+from dlbook.milestones import MILESTONES, MODEL_SIZES, Milestone, ModelSize
 from dlbook.validation import as_array, check_positive_int
 
 __all__ = [
