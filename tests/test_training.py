@@ -142,7 +142,7 @@ def test_train_epoch_reports_the_example_weighted_mean_loss():
         whole = nn.functional.cross_entropy(logits, torch.tensor(y)).item()
     assert result["loss"] == pytest.approx(whole, rel=1e-6)
     assert result["accuracy"] == accuracy(logits.numpy(), y)
-    assert model.training, "train_epoch leaves the model in training mode"
+    assert model.training, "train_epoch gives the model back in the mode it had (training)"
 
 
 def test_train_epoch_takes_one_optimizer_step_per_batch():
@@ -183,7 +183,7 @@ def test_evaluate_changes_nothing_and_uses_eval_mode():
         model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": accuracy}, device=CPU
     )
     assert first == second, "dropout is off in evaluation mode, so repeated evaluations agree"
-    assert not model.training
+    assert model.training, "evaluate gives the model back in the mode it had (training)"
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
     assert all(p.grad is None for p in model.parameters())
 
