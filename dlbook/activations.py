@@ -644,7 +644,8 @@ def softmax_backward(grad_output: ArrayLike, s: ArrayLike, axis: int = -1) -> np
     grad_output = _as_vectors(grad_output, "grad_output", axis)
     s = _as_vectors(s, "s", axis)
     _check_same_shape(grad_output, "grad_output", s, "s")
-    weighted_sum = np.sum(grad_output * s, axis=axis, keepdims=True)  # (..., 1) per row: sum_i g_i s_i
+    # sum_i g_i s_i for every row: (..., 1)
+    weighted_sum = np.sum(grad_output * s, axis=axis, keepdims=True)
     return s * (grad_output - weighted_sum)
 
 

@@ -260,3 +260,14 @@ def test_bad_inputs_raise():
         leaky_relu(np.zeros(2), negative_slope=-0.1)
     with pytest.raises(TypeError, match="x must hold numbers"):
         relu(np.array(["a", "b"]))
+
+
+def test_empty_class_axis_names_the_argument():
+    """Adversarial finding 8: no classes is an error that names the argument, not NumPy's."""
+    for function in (softmax, log_softmax, hardmax):
+        with pytest.raises(
+            ValueError, match=r"x must have at least one class along axis 1; got shape \(3, 0\)"
+        ):
+            function(np.zeros((3, 0)), axis=1)
+    with pytest.raises(ValueError, match=r"grad_output must have at least one class"):
+        softmax_backward(np.zeros((3, 0)), np.zeros((3, 0)))

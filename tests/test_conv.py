@@ -688,3 +688,27 @@ def test_other_bad_arguments() -> None:
         conv_matrix((3, 3), np.zeros((1, 1, 2, 2)))
     with pytest.raises(ValueError, match="kernel must have 1 dimensions"):
         toeplitz_matrix(np.zeros((2, 2)), 3)
+
+
+@pytest.mark.parametrize("method", ["im2col", "loop"])
+def test_kernels_with_a_zero_length_axis_raise(method):
+    """Adversarial finding 2: an empty kernel, or no output channel, is an error for both methods."""
+    empty = "must have every size >= 1"
+    cases = [
+        (conv2d, np.ones((1, 1, 5, 5)), np.ones((1, 1, 0, 3))),
+        (conv2d, np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 0))),
+        (conv2d, np.ones((2, 1, 5, 5)), np.ones((0, 1, 3, 3))),  # C_out = 0
+        (conv2d, np.ones((2, 0, 5, 5)), np.ones((2, 0, 3, 3))),  # C_in = 0
+        (correlate2d, np.ones((1, 1, 5, 5)), np.ones((1, 1, 0, 3))),
+        (correlate2d, np.ones((5, 5)), np.ones((0, 3))),
+        (convolve2d, np.ones((5, 5)), np.ones((3, 0))),
+        (conv1d, np.ones((1, 1, 5)), np.ones((1, 1, 0))),
+        (conv1d, np.ones((1, 1, 5)), np.ones((0, 1, 2))),
+    ]
+    for function, x, weight in cases:
+        with pytest.raises(ValueError, match=empty):
+            function(x, weight, method=method)
+    with pytest.raises(ValueError, match=empty):
+        conv2d_backward(np.ones((1, 0, 3, 3)), np.ones((1, 1, 5, 5)), np.ones((0, 1, 3, 3)))
+    with pytest.raises(ValueError, match="kernel must not be empty"):
+        toeplitz_matrix(np.ones(0), 3)

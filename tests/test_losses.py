@@ -302,3 +302,16 @@ def test_bad_inputs_raise():
         mse(np.zeros(0), np.zeros(0))
     with pytest.raises(ValueError, match="eps must be finite and > 0"):
         binary_cross_entropy([0.5], [1.0], eps=0.0)
+
+
+def test_class_target_losses_keep_float32():
+    """Adversarial finding 7: float32 logits or probabilities give float32 losses and gradients."""
+    logits = np.array([[0.1, 0.2, -0.3], [0.5, -1.0, 0.0]], dtype=np.float32)
+    probabilities = np.full((2, 3), 1 / 3, dtype=np.float32)
+    for target in (np.array([0, 2]), np.eye(3)[[0, 2]]):
+        assert categorical_cross_entropy_with_logits_grad(logits, target).dtype == np.float32
+        assert categorical_cross_entropy_grad(probabilities, target).dtype == np.float32
+        losses = categorical_cross_entropy_with_logits(logits, target, reduction="none")
+        assert losses.dtype == np.float32
+        losses = categorical_cross_entropy(probabilities, target, reduction="none")
+        assert losses.dtype == np.float32

@@ -290,21 +290,28 @@ def test_mlp_class_backward_with_grad_output_matches_functions():
     model.forward(x)
     named = model.backward(grad_output=grad_output)
     _, cache = mlp_forward(model.params, x, "gelu", "sigmoid")
-    for layer, (grad_W, grad_b) in enumerate(mlp_backward(model.params, cache, grad_output), start=1):
+    for layer, (grad_W, grad_b) in enumerate(
+        mlp_backward(model.params, cache, grad_output), start=1
+    ):
         np.testing.assert_array_equal(named[f"W{layer}"], grad_W)
         np.testing.assert_array_equal(named[f"b{layer}"], grad_b)
 
 
 def test_bad_shapes_and_names_raise():
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match=r"x \(N, in\) = \(5, 3\) and weight \(in, out\) = \(4, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"x \(N, in\) = \(5, 3\) and weight \(in, out\) = \(4, 2\)"
+    ):
         dense_forward(np.zeros((5, 3)), np.zeros((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"bias must have shape \(out,\) = \(2,\).*got bias \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"bias must have shape \(out,\) = \(2,\).*got bias \(3,\)"
+    ):
         dense_forward(np.zeros((5, 4)), np.zeros((4, 2)), np.zeros(3))
     with pytest.raises(ValueError, match=r"x must have 2 dimensions; got shape \(4,\)"):
         dense_forward(np.zeros(4), np.zeros((4, 2)), np.zeros(2))
     with pytest.raises(
-        ValueError, match=r"grad_output must have shape \(N, out\) = \(5, 2\).*got grad_output \(5, 3\)"
+        ValueError,
+        match=r"grad_output must have shape \(N, out\) = \(5, 2\).*got grad_output \(5, 3\)",
     ):
         dense_backward(np.zeros((5, 3)), np.zeros((5, 4)), np.zeros((4, 2)))
 

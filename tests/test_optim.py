@@ -490,3 +490,16 @@ def test_bad_step_and_schedule_arguments():
         inverse_time_decay(0.1, -0.5, 1)
     with pytest.raises(ValueError, match="epoch must be finite and >= 0; got -1.0"):
         inverse_time_decay(0.1, 0.5, -1)
+
+
+@pytest.mark.parametrize("optimizer_class", [SGD, RMSprop, Adam, AdamW])
+def test_a_read_only_parameter_changes_nothing(optimizer_class):
+    """Adversarial finding 8: every parameter is checked before any is changed."""
+    first, second = np.ones(3), np.ones(2)
+    optimizer = optimizer_class([first, second], lr=0.1)
+    second.flags.writeable = False
+    with pytest.raises(ValueError, match=r"params\[1\] is read-only"):
+        optimizer.step([np.ones(3), np.ones(2)])
+    np.testing.assert_array_equal(first, np.ones(3))  # untouched
+    with pytest.raises(ValueError, match=r"params\[0\] is read-only"):
+        optimizer_class([second], lr=0.1)
