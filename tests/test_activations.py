@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
@@ -33,6 +35,7 @@ from dlbook.activations import (
     tanh,
     tanh_grad,
 )
+from dlbook.testing import assert_close
 
 ATOL = 1e-10
 
@@ -69,8 +72,7 @@ def test_harness_turns_overflow_into_an_error():
         1.0 / (1.0 + np.exp(-INPUTS))
 
 
-def close(actual, expected, atol=ATOL):
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+close = partial(assert_close, rtol=0.0, atol=ATOL)  # float64 against torch
 
 
 def torch_value_and_grad(torch_fn, x):

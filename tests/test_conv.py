@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import scipy.signal
 import torch
 import torch.nn.functional as F
 
+from dlbook import testing
 from dlbook.conv import (
     PADDING_MODES,
     col2im,
@@ -38,13 +41,7 @@ pytestmark = [
 ]
 
 
-def assert_close(
-    actual: np.ndarray, expected: np.ndarray | torch.Tensor, atol: float = ATOL
-) -> None:
-    if isinstance(expected, torch.Tensor):
-        expected = expected.detach().numpy()
-    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+assert_close = partial(testing.assert_close, rtol=0.0, atol=ATOL)  # shapes must match too
 
 
 def t(array: np.ndarray | None) -> torch.Tensor | None:

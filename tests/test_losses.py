@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from dlbook.losses import (
     mse,
     mse_grad,
 )
+from dlbook.testing import assert_close
 
 ATOL = 1e-10
 REDUCTIONS = ["mean", "sum", "none"]
@@ -33,8 +35,7 @@ rng = np.random.default_rng(0)
 pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
-def close(actual, expected, atol=ATOL, rtol=0.0):
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+close = partial(assert_close, rtol=0.0, atol=ATOL)  # float64 against torch
 
 
 def torch_loss_and_grad(torch_loss, prediction, target, reduction, target_dtype=torch.float64):

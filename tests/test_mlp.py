@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
@@ -19,6 +21,7 @@ from dlbook.mlp import (
     mlp_forward,
     mlp_loss,
 )
+from dlbook.testing import assert_close
 
 ATOL = 1e-10
 
@@ -42,8 +45,7 @@ TORCH_OUTPUTS = {
 }
 
 
-def close(actual, expected, atol=ATOL):
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+close = partial(assert_close, rtol=0.0, atol=ATOL)  # float64 against torch
 
 
 def torch_mlp(params, activation):

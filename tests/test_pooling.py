@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+from dlbook import testing
 from dlbook.gradcheck import numerical_gradient
 from dlbook.pooling import (
     avg_pool2d,
@@ -23,10 +26,7 @@ N_CONFIGS = 150
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-def assert_close(actual: np.ndarray, expected: torch.Tensor, atol: float = ATOL) -> None:
-    expected = expected.detach().numpy()
-    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+assert_close = partial(testing.assert_close, rtol=0.0, atol=ATOL)  # shapes must match too
 
 
 def random_config(seed: int) -> dict:
