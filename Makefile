@@ -3,7 +3,7 @@ PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 JOBS ?= 2
 
-.PHONY: install book test check pytest build-book execute new bench clean
+.PHONY: install book test lint check pytest build-book execute new bench clean
 
 ## install: pip-install the pinned course environment and dlbook (and Debian's Fashion-MNIST when root)
 install:
@@ -16,8 +16,13 @@ build-book:
 	$(PYTHON) -m jupyter book build . -W --keep-going
 	@echo "The book is in _build/html/index.html"
 
-## test: pair check, unit tests + doctests + strict nbval over every chapter, then a -W book build
-test: install check pytest build-book
+## test: lint, pair check, unit tests + doctests + strict nbval over every chapter, then a -W book build
+test: install lint check pytest build-book
+
+## lint: the formatter and the linter (configured in pyproject.toml [tool.ruff]) must find nothing
+lint:
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m ruff check .
 
 check:
 	$(PYTHON) tools/chapters.py check
