@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import erfc
 
+from dlbook._docstrings import fill_docstring
 from dlbook.validation import as_array, as_float_array, check_choice, check_non_negative
 
 __all__ = [
@@ -84,12 +85,58 @@ def _as_vectors(x: ArrayLike, name: str, axis: int) -> np.ndarray:
     return arr
 
 
+def _backward_arrays(
+    grad_output: ArrayLike, saved: ArrayLike, saved_name: str, axis: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check the upstream gradient and the saved forward output of a softmax-like function."""
+    grad_output = _as_vectors(grad_output, "grad_output", axis)
+    saved = _as_vectors(saved, saved_name, axis)
+    _check_same_shape(grad_output, "grad_output", saved, saved_name)
+    return grad_output, saved
+
+
+def _backward_sections(function: str, saved: str, what: str = "") -> str:
+    """The Args, Returns, Shape and Raises sections of ``<function>_backward``, said once."""
+    return f"""
+Args:
+    grad_output: the gradient of the loss with respect to the {function} output.
+    {saved}: the {function} output {what + " " if what else ""}of the forward pass.
+    axis: the class axis used in the forward pass.
+
+Returns:
+    The gradient of the loss with respect to the logits.
+
+Shape:
+    grad_output and {saved}: the same shape, e.g. (N, K). Output: that shape.
+
+Raises:
+    ValueError: if the shapes differ or ``axis`` is out of range.
+"""
+
+
 def _check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
     """Raise ``ValueError`` naming both shapes when they differ."""
     if a.shape != b.shape:
         raise ValueError(
             f"{a_name} and {b_name} must have the same shape; got {a_name} {a.shape} and {b_name} {b.shape}"
         )
+
+
+#: The Shape and Raises sections of an activation and of its derivative, by parameter: said once.
+_SHAPE_AND_RAISES = {
+    parameter: "Shape:\n    Output has the shape of ``x``.\n\nRaises:\n" + raises
+    for parameter, raises in {
+        "negative_slope": (
+            "    TypeError: if ``negative_slope`` is not a real number.\n"
+            "    ValueError: if ``negative_slope`` is negative or not finite."
+        ),
+        "beta": (
+            "    TypeError: if ``beta`` is not a real number.\n"
+            "    ValueError: if ``beta`` is negative or not finite."
+        ),
+        "approximate": '    ValueError: if ``approximate`` is not ``"none"`` or ``"tanh"``.',
+    }.items()
+}
 
 
 # --------------------------------------------------------------------------- identity
@@ -275,6 +322,7 @@ def relu_grad(x: ArrayLike) -> np.ndarray:
     return (x > 0).astype(x.dtype)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["negative_slope"])
 def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, else :math:`a x` with a small slope :math:`a`.
 
@@ -285,12 +333,7 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     Returns:
         The activated array.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``negative_slope`` is not a real number.
-        ValueError: if ``negative_slope`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(leaky_relu([-2.0, 0.0, 3.0], negative_slope=0.1))
@@ -301,6 +344,7 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     return np.where(x > 0, x, slope * x)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["negative_slope"])
 def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     r"""Derivative of leaky ReLU: 1 where :math:`x > 0`, else the slope :math:`a` (also at 0, as PyTorch).
 
@@ -311,12 +355,7 @@ def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     Returns:
         An array of ones and ``negative_slope``.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``negative_slope`` is not a real number.
-        ValueError: if ``negative_slope`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(leaky_relu_grad([-2.0, 0.0, 3.0], negative_slope=0.1))
@@ -330,6 +369,7 @@ def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
 # --------------------------------------------------------------------------- SiLU / swish
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["beta"])
 def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r"""Swish :math:`x\,\sigma(\beta x)` (Ramachandran et al., 2017); with :math:`\beta = 1` it is SiLU.
 
@@ -340,12 +380,7 @@ def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     Returns:
         The activated array.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``beta`` is not a real number.
-        ValueError: if ``beta`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(swish([-1.0, 0.0, 1.0], beta=2.0), 4))
@@ -356,6 +391,7 @@ def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     return x * sigmoid(beta * x)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["beta"])
 def swish_grad(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r"""Derivative of swish: :math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)\,(1 - \sigma(\beta x))`.
 
@@ -366,12 +402,7 @@ def swish_grad(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     Returns:
         The derivative, elementwise.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``beta`` is not a real number.
-        ValueError: if ``beta`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(swish_grad([-1.0, 0.0, 1.0], beta=2.0), 4))
@@ -440,6 +471,7 @@ def _normal_pdf(x: np.ndarray) -> np.ndarray:
         return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["approximate"])
 def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     r"""GELU, the Gaussian error linear unit :math:`x\,\Phi(x)` (Hendrycks and Gimpel, 2016).
 
@@ -459,11 +491,7 @@ def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     Returns:
         The activated array.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        ValueError: if ``approximate`` is not ``"none"`` or ``"tanh"``.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(gelu([-1.0, 0.0, 1.0]), 4))
@@ -479,6 +507,7 @@ def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     return x * _normal_cdf(x)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["approximate"])
 def gelu_grad(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     r"""Derivative of GELU.
 
@@ -498,11 +527,7 @@ def gelu_grad(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     Returns:
         The derivative, elementwise.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        ValueError: if ``approximate`` is not ``"none"`` or ``"tanh"``.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(gelu_grad([-1.0, 0.0, 1.0]), 4))
@@ -609,6 +634,7 @@ def softmax_jacobian(x: ArrayLike) -> np.ndarray:
     return np.diag(s) - np.outer(s, s)
 
 
+@fill_docstring(sections=_backward_sections("softmax", "s", "(probabilities)"))
 def softmax_backward(grad_output: ArrayLike, s: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Vector-Jacobian product of softmax for a batch: the gradient with respect to the logits.
 
@@ -622,33 +648,20 @@ def softmax_backward(grad_output: ArrayLike, s: ArrayLike, axis: int = -1) -> np
 
     which costs O(K) per row instead of building the K x K matrix.
 
-    Args:
-        grad_output: the gradient of the loss with respect to the softmax output.
-        s: the softmax output (probabilities) of the forward pass.
-        axis: the class axis used in the forward pass.
-
-    Returns:
-        The gradient of the loss with respect to the logits.
-
-    Shape:
-        grad_output and s: the same shape, e.g. (N, K). Output: that shape.
-
-    Raises:
-        ValueError: if the shapes differ or ``axis`` is out of range.
+    {sections}
 
     Example:
         >>> s = softmax(np.array([[0.0, 0.0]]))
         >>> print(softmax_backward(np.array([[1.0, 0.0]]), s))
         [[ 0.25 -0.25]]
     """
-    grad_output = _as_vectors(grad_output, "grad_output", axis)
-    s = _as_vectors(s, "s", axis)
-    _check_same_shape(grad_output, "grad_output", s, "s")
+    grad_output, s = _backward_arrays(grad_output, s, "s", axis)
     # sum_i g_i s_i for every row: (..., 1)
     weighted_sum = np.sum(grad_output * s, axis=axis, keepdims=True)
     return s * (grad_output - weighted_sum)
 
 
+@fill_docstring(sections=_backward_sections("log-softmax", "log_s"))
 def log_softmax_backward(grad_output: ArrayLike, log_s: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Vector-Jacobian product of log-softmax for a batch: the gradient with respect to the logits.
 
@@ -660,28 +673,14 @@ def log_softmax_backward(grad_output: ArrayLike, log_s: ArrayLike, axis: int = -
 
     where :math:`g = \partial L / \partial \log s` and :math:`s = \exp(\log s)`.
 
-    Args:
-        grad_output: the gradient of the loss with respect to the log-softmax output.
-        log_s: the log-softmax output of the forward pass.
-        axis: the class axis used in the forward pass.
-
-    Returns:
-        The gradient of the loss with respect to the logits.
-
-    Shape:
-        grad_output and log_s: the same shape, e.g. (N, K). Output: that shape.
-
-    Raises:
-        ValueError: if the shapes differ or ``axis`` is out of range.
+    {sections}
 
     Example:
         >>> log_s = log_softmax(np.array([[0.0, 0.0]]))
         >>> print(log_softmax_backward(np.array([[-1.0, 0.0]]), log_s))
         [[-0.5  0.5]]
     """
-    grad_output = _as_vectors(grad_output, "grad_output", axis)
-    log_s = _as_vectors(log_s, "log_s", axis)
-    _check_same_shape(grad_output, "grad_output", log_s, "log_s")
+    grad_output, log_s = _backward_arrays(grad_output, log_s, "log_s", axis)
     return grad_output - np.exp(log_s) * np.sum(grad_output, axis=axis, keepdims=True)
 
 

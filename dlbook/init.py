@@ -32,43 +32,36 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 
+from dlbook._docstrings import fill_docstring
 from dlbook.validation import check_positive_int, check_rng
 
 __all__ = ["xavier_uniform", "xavier_normal", "he_uniform", "he_normal"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
+#: The Args, Returns, Shape and Raises sections the four functions share, said once.
+_SHARED_SECTIONS = """
+Args:
+    fan_in: the number of inputs of each unit.
+    fan_out: the number of outputs.
+    rng: the random generator.
+    shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
 
-#: The Args, Returns, Shape and Raises sections the four functions share (said once, filled in
-#: by :func:`_shared_docstring`, as torch shares ``convolution_notes``).
-_SHARED_SECTIONS = """Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
+Returns:
+    A float64 array of weights.
 
-    Returns:
-        A float64 array of weights.
+Shape:
+    ``(fan_in, fan_out)``, or ``shape``.
 
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+Raises:
+    TypeError: if a fan or a size is not an integer, or ``rng`` is not a
+        ``np.random.Generator``.
+    ValueError: if a fan or a size is smaller than 1.
 """
-
-
-def _shared_docstring(function: F) -> F:
-    """Put the shared sections into ``function``'s docstring, at ``{shared_sections}``."""
-    function.__doc__ = function.__doc__.replace("{shared_sections}", _SHARED_SECTIONS.rstrip())
-    return function
+_shared_docstring = fill_docstring(shared_sections=_SHARED_SECTIONS)
 
 
 def _check_arguments(
