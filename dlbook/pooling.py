@@ -41,6 +41,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
+from dlbook._docstrings import fill_docstring
 from dlbook.conv import IntOrPair, _pair, col2im
 from dlbook.validation import as_float_array, check_positive_int
 
@@ -53,6 +54,57 @@ __all__ = [
 ]
 
 Pair = tuple[int, int]
+
+
+_COUNT_INCLUDE_PAD = (
+    "count_include_pad: divide by ``kh * kw`` even where a window covers\n"
+    "        padding (PyTorch's default), or, when ``False``, by the number of\n"
+    "        real pixels in the window."
+)
+
+
+def _forward_sections(fill: str, *extra_args: str) -> str:
+    """Args, Returns, Shape and Raises of a pooling function, said once; ``fill`` pads the input."""
+    extra = "".join("\n    " + arg for arg in extra_args)
+    return f"""
+Args:
+    x: a batch of images.
+    kernel_size: ``k`` or ``(kh, kw)``.
+    stride: ``s`` or ``(sh, sw)``; ``None`` (default) means the kernel size.
+    padding: ``p`` or ``(ph, pw)``, {fill} on each side, at most half the kernel.{extra}
+
+Returns:
+    The pooled images.
+
+Shape:
+    x: ``(N, C, H, W)``; returns ``(N, C, H_out, W_out)`` (see :func:`pool_output_size`).
+
+Raises:
+    ValueError: for a wrong number of dimensions, padding larger than half
+        the kernel, or a kernel larger than the padded input.
+"""
+
+
+def _backward_sections(forward: str, *extra_args: str, x_note: str = "") -> str:
+    """The same sections for the backward pass of the pooling function ``forward``."""
+    extra = "".join(f"\n    {arg}: as in the forward pass." for arg in extra_args)
+    return f"""
+Args:
+    grad_output: the upstream gradient ``dL/dy``.
+    x: the input of the forward pass{x_note}.
+    kernel_size: as in the forward pass.
+    stride: as in the forward pass.
+    padding: as in the forward pass.{extra}
+
+Returns:
+    ``dL/dx``.
+
+Shape:
+    grad_output: ``(N, C, H_out, W_out)``; x: ``(N, C, H, W)``; returns ``(N, C, H, W)``.
+
+Raises:
+    ValueError: as :func:`{forward}`, or when ``grad_output`` has the wrong shape.
+"""
 
 
 def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0) -> int:
@@ -151,6 +203,7 @@ def _check_grad_output(
     return grad_output
 
 
+@fill_docstring(sections=_forward_sections("implicit ``-inf``"))
 def max_pool2d(
     x: ArrayLike,
     kernel_size: IntOrPair,
@@ -159,21 +212,7 @@ def max_pool2d(
 ) -> np.ndarray:
     """Keep the largest value of each window of each channel, like ``torch.nn.functional.max_pool2d``.
 
-    Args:
-        x: a batch of images.
-        kernel_size: ``k`` or ``(kh, kw)``.
-        stride: ``s`` or ``(sh, sw)``; ``None`` (default) means the kernel size.
-        padding: ``p`` or ``(ph, pw)``, implicit ``-inf`` on each side, at most half the kernel.
-
-    Returns:
-        The pooled images.
-
-    Shape:
-        x: ``(N, C, H, W)``; returns ``(N, C, H_out, W_out)`` (see :func:`pool_output_size`).
-
-    Raises:
-        ValueError: for a wrong number of dimensions, padding larger than half
-            the kernel, or a kernel larger than the padded input.
+    {sections}
 
     Example:
         >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
@@ -189,6 +228,7 @@ def max_pool2d(
     return windows.max(axis=(4, 5))
 
 
+@fill_docstring(sections=_backward_sections("max_pool2d"))
 def max_pool2d_backward(
     grad_output: ArrayLike,
     x: ArrayLike,
@@ -203,21 +243,7 @@ def max_pool2d_backward(
     (stride smaller than the kernel) a pixel can win several windows and adds up
     their gradients. Ties go to the first maximum in row-major order.
 
-    Args:
-        grad_output: the upstream gradient ``dL/dy``.
-        x: the input of the forward pass.
-        kernel_size: as in the forward pass.
-        stride: as in the forward pass.
-        padding: as in the forward pass.
-
-    Returns:
-        ``dL/dx``.
-
-    Shape:
-        grad_output: ``(N, C, H_out, W_out)``; x: ``(N, C, H, W)``; returns ``(N, C, H, W)``.
-
-    Raises:
-        ValueError: as :func:`max_pool2d`, or when ``grad_output`` has the wrong shape.
+    {sections}
 
     Example:
         >>> x = np.array([[[[1.0, 2.0], [4.0, 3.0]]]])
@@ -256,6 +282,7 @@ def _divisors(
     return _windows(ones, kernel, stride, padding, fill=0.0).sum(axis=(4, 5))  # (1, 1, Ho, Wo)
 
 
+@fill_docstring(sections=_forward_sections("zeros", _COUNT_INCLUDE_PAD))
 def avg_pool2d(
     x: ArrayLike,
     kernel_size: IntOrPair,
@@ -265,24 +292,7 @@ def avg_pool2d(
 ) -> np.ndarray:
     """Average each window of each channel, like ``torch.nn.functional.avg_pool2d``.
 
-    Args:
-        x: a batch of images.
-        kernel_size: ``k`` or ``(kh, kw)``.
-        stride: ``s`` or ``(sh, sw)``; ``None`` (default) means the kernel size.
-        padding: ``p`` or ``(ph, pw)`` zeros on each side, at most half the kernel.
-        count_include_pad: divide by ``kh * kw`` even where a window covers
-            padding (PyTorch's default), or, when ``False``, by the number of
-            real pixels in the window.
-
-    Returns:
-        The pooled images.
-
-    Shape:
-        x: ``(N, C, H, W)``; returns ``(N, C, H_out, W_out)`` (see :func:`pool_output_size`).
-
-    Raises:
-        ValueError: for a wrong number of dimensions, padding larger than half
-            the kernel, or a kernel larger than the padded input.
+    {sections}
 
     Example:
         >>> x = np.ones((1, 1, 2, 2))
@@ -300,6 +310,11 @@ def avg_pool2d(
     return sums / _divisors(x, kernel, stride, padding, count_include_pad)
 
 
+@fill_docstring(
+    sections=_backward_sections(
+        "avg_pool2d", "count_include_pad", x_note=" (only its shape is used)"
+    )
+)
 def avg_pool2d_backward(
     grad_output: ArrayLike,
     x: ArrayLike,
@@ -314,22 +329,7 @@ def avg_pool2d_backward(
     ``dL/dy / divisor``; overlapping windows add up, padding positions are
     dropped. Average pooling is linear, so only the shape of ``x`` matters.
 
-    Args:
-        grad_output: the upstream gradient ``dL/dy``.
-        x: the input of the forward pass (only its shape is used).
-        kernel_size: as in the forward pass.
-        stride: as in the forward pass.
-        padding: as in the forward pass.
-        count_include_pad: as in the forward pass.
-
-    Returns:
-        ``dL/dx``.
-
-    Shape:
-        grad_output: ``(N, C, H_out, W_out)``; x: ``(N, C, H, W)``; returns ``(N, C, H, W)``.
-
-    Raises:
-        ValueError: as :func:`avg_pool2d`, or when ``grad_output`` has the wrong shape.
+    {sections}
 
     Example:
         >>> avg_pool2d_backward(np.ones((1, 1, 1, 2)), np.zeros((1, 1, 2, 3)), 2, stride=1)[0, 0]
