@@ -68,6 +68,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
+from dlbook._docstrings import fill_docstring
 from dlbook.validation import as_array, check_choice, check_positive_int
 
 __all__ = [
@@ -540,6 +541,28 @@ def _correlate_im2col(
     return out.reshape(x_padded.shape[0], c_out, out_h, out_w)
 
 
+#: The arguments that place the kernel, in the docstrings of the 2-D functions (said once).
+_GEOMETRY_ARGS = """
+stride: ``s`` or ``(sh, sw)``.
+padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
+dilation: ``d`` or ``(dh, dw)``: gaps between kernel taps.
+method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+"""
+#: The arguments of :func:`correlate2d` and :func:`convolve2d`.
+_IMAGE_ARGS = (
+    "x: a batch of images ``(N, C_in, H, W)``, or one image ``(H, W)``.\n"
+    "weight: kernels ``(C_out, C_in, kh, kw)``, or one kernel ``(kh, kw)`` for one image.\n"
+    "bias: optional ``(C_out,)`` added to every output position (batched input only)."
+    + _GEOMETRY_ARGS
+)
+#: The errors of a batched correlation.
+_LAYER_RAISES = """
+Raises:
+    ValueError: for a wrong number of dimensions, a channel mismatch, a
+        kernel larger than the padded input, a non-positive stride or
+        dilation, or ``padding="same"`` with a stride other than 1.
+"""
+
 #: The two implementations of a cross-correlation of an already padded batch, by ``method``.
 _CORRELATE = {"im2col": _correlate_im2col, "loop": _correlate_loop}
 
@@ -597,6 +620,7 @@ def _correlate(args: _ConvArgs, method: str) -> np.ndarray:
     return out[0, 0] if args.single_image else out
 
 
+@fill_docstring(image_args=_IMAGE_ARGS, raises=_LAYER_RAISES)
 def correlate2d(
     x: ArrayLike,
     weight: ArrayLike,
@@ -616,13 +640,7 @@ def correlate2d(
     ``"same"`` or ``"full"`` matching scipy's ``mode``).
 
     Args:
-        x: a batch of images ``(N, C_in, H, W)``, or one image ``(H, W)``.
-        weight: kernels ``(C_out, C_in, kh, kw)``, or one kernel ``(kh, kw)`` for one image.
-        bias: optional ``(C_out,)`` added to every output position (batched input only).
-        stride: ``s`` or ``(sh, sw)``.
-        padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
-        dilation: ``d`` or ``(dh, dw)``: gaps between kernel taps.
-        method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+        {image_args}
 
     Returns:
         The correlation; float32 input and weight give float32.
@@ -632,10 +650,7 @@ def correlate2d(
         ``(N, C_out, H_out, W_out)`` with sizes from :func:`output_size`.
         A 2-D image ``(H, W)`` with a 2-D kernel returns ``(H_out, W_out)``.
 
-    Raises:
-        ValueError: for a wrong number of dimensions, a channel mismatch, a
-            kernel larger than the padded input, a non-positive stride or
-            dilation, or ``padding="same"`` with a stride other than 1.
+    {raises}
 
     Example:
         >>> image = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
@@ -651,6 +666,7 @@ def correlate2d(
     return _correlate(args, method)
 
 
+@fill_docstring(image_args=_IMAGE_ARGS)
 def convolve2d(
     x: ArrayLike,
     weight: ArrayLike,
@@ -670,13 +686,7 @@ def convolve2d(
     ``np.convolve``, in all three modes.
 
     Args:
-        x: a batch of images ``(N, C_in, H, W)``, or one image ``(H, W)``.
-        weight: kernels ``(C_out, C_in, kh, kw)``, or one kernel ``(kh, kw)`` for one image.
-        bias: optional ``(C_out,)`` added to every output position (batched input only).
-        stride: ``s`` or ``(sh, sw)``.
-        padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
-        dilation: ``d`` or ``(dh, dw)``.
-        method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+        {image_args}
 
     Returns:
         The convolution; float32 input and weight give float32.
@@ -702,6 +712,7 @@ def convolve2d(
     return _correlate(flipped, method)
 
 
+@fill_docstring(geometry_args=_GEOMETRY_ARGS, raises=_LAYER_RAISES)
 def conv2d(
     x: ArrayLike,
     weight: ArrayLike,
@@ -722,10 +733,7 @@ def conv2d(
         x: a batch of images.
         weight: one kernel per (output channel, input channel).
         bias: optional, one value per output channel.
-        stride: ``s`` or ``(sh, sw)``.
-        padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
-        dilation: ``d`` or ``(dh, dw)``.
-        method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+        {geometry_args}
 
     Returns:
         The feature maps; float32 input and weight give float32.
@@ -734,10 +742,7 @@ def conv2d(
         x: ``(N, C_in, H, W)``; weight: ``(C_out, C_in, kh, kw)``; bias:
         ``(C_out,)``; returns ``(N, C_out, H_out, W_out)``.
 
-    Raises:
-        ValueError: for a wrong number of dimensions, a channel mismatch, a
-            kernel larger than the padded input, a non-positive stride or
-            dilation, or ``padding="same"`` with a stride other than 1.
+    {raises}
 
     Example:
         >>> x = np.ones((2, 3, 5, 5))  # 2 images, 3 channels
