@@ -23,6 +23,7 @@ from dlbook.mlp import (
 )
 from dlbook.testing import assert_close
 
+CCE = "categorical_cross_entropy_with_logits"
 ATOL = 1e-10
 
 
@@ -149,9 +150,7 @@ def test_softmax_cross_entropy_output_delta_is_p_minus_y_over_n():
     params = init_mlp([3, 4], rng=rng)  # one layer: grad_W = x^T delta
     x, labels = rng.normal(size=(5, 3)), np.array([0, 1, 2, 3, 0])
     out, cache = mlp_forward(params, x, output="softmax")
-    ((grad_W, grad_b),) = mlp_backward(
-        params, cache, targets=labels, loss="categorical_cross_entropy_with_logits"
-    )
+    ((grad_W, grad_b),) = mlp_backward(params, cache, targets=labels, loss=CCE)
     delta = (out - np.eye(4)[labels]) / 5
     close(grad_W, x.T @ delta, atol=1e-15)
     close(grad_b, delta.sum(axis=0), atol=1e-15)
@@ -203,13 +202,7 @@ def test_xor_is_solved():
 
     # The same with ReLU, softmax over two classes and integer labels.
     labels = y.ravel().astype(int)
-    model = MLP(
-        [2, 8, 2],
-        activation="relu",
-        output="softmax",
-        loss="categorical_cross_entropy_with_logits",
-        rng=1,
-    )
+    model = MLP([2, 8, 2], activation="relu", output="softmax", loss=CCE, rng=1)
     for _ in range(1000):
         model.loss(x, labels)
         grads = model.backward(labels)
@@ -260,13 +253,7 @@ def test_init_statistics_and_reproducibility():
 
 
 def test_mlp_class_parameters_are_live_and_predict_leaves_the_cache():
-    model = MLP(
-        [3, 4, 2],
-        activation="tanh",
-        output="softmax",
-        loss="categorical_cross_entropy_with_logits",
-        rng=0,
-    )
+    model = MLP([3, 4, 2], activation="tanh", output="softmax", loss=CCE, rng=0)
     assert list(model.parameters()) == ["W1", "b1", "W2", "b2"]
     assert model.parameters()["W2"] is model.params[1][0]
     x = np.random.default_rng(0).normal(size=(5, 3))
@@ -351,7 +338,7 @@ def test_bad_shapes_and_names_raise():
         ValueError,
         match="loss 'categorical_cross_entropy_with_logits' needs output 'softmax' or 'identity'; got output 'sigmoid'",
     ):
-        MLP([3, 2], output="sigmoid", loss="categorical_cross_entropy_with_logits")
+        MLP([3, 2], output="sigmoid", loss=CCE)
     with pytest.raises(RuntimeError, match="call forward"):
         MLP([3, 2]).backward(np.zeros((1, 2)))
     with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be >= 1; got 0"):

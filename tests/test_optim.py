@@ -125,24 +125,25 @@ ADAMW_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("options", SGD_SETTINGS, ids=str)
-def test_sgd_trajectory_matches_torch(options):
-    check_trajectories(SGD, torch.optim.SGD, options)
+TRAJECTORY_CASES = [
+    (ours, theirs, options)
+    for ours, theirs, settings in [
+        (SGD, torch.optim.SGD, SGD_SETTINGS),
+        (RMSprop, torch.optim.RMSprop, RMSPROP_SETTINGS),
+        (Adam, torch.optim.Adam, ADAM_SETTINGS),
+        (AdamW, torch.optim.AdamW, ADAMW_SETTINGS),
+    ]
+    for options in settings
+]
 
 
-@pytest.mark.parametrize("options", RMSPROP_SETTINGS, ids=str)
-def test_rmsprop_trajectory_matches_torch(options):
-    check_trajectories(RMSprop, torch.optim.RMSprop, options)
-
-
-@pytest.mark.parametrize("options", ADAM_SETTINGS, ids=str)
-def test_adam_trajectory_matches_torch(options):
-    check_trajectories(Adam, torch.optim.Adam, options)
-
-
-@pytest.mark.parametrize("options", ADAMW_SETTINGS, ids=str)
-def test_adamw_trajectory_matches_torch(options):
-    check_trajectories(AdamW, torch.optim.AdamW, options)
+@pytest.mark.parametrize(
+    "ours, theirs, options",
+    TRAJECTORY_CASES,
+    ids=[f"{ours.__name__}-{options}" for ours, _, options in TRAJECTORY_CASES],
+)
+def test_trajectory_matches_torch(ours, theirs, options):
+    check_trajectories(ours, theirs, options)
 
 
 def test_adam_and_adamw_differ_when_weight_decay_is_used():

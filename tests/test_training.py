@@ -360,26 +360,12 @@ def test_progress_bar_shows_epochs_and_can_be_disabled(monkeypatch):
     monkeypatch.setattr(tqdm.auto, "tqdm", spy)
     model = classifier()
     loader = ArrayLoader(*blobs(16))
-    fit(
-        model,
-        loader,
-        nn.CrossEntropyLoss(),
-        torch.optim.SGD(model.parameters(), lr=0.1),
-        epochs=2,
-        device=CPU,
-    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, loader, nn.CrossEntropyLoss(), optimizer, epochs=2, device=CPU)
     kwargs, bar = created[-1]
     assert "disable" not in kwargs, "without progress=False the environment (TQDM_DISABLE) decides"
     assert bar.total == 2 and bar.n == 2 and "loss" in bar.postfix
-    fit(
-        model,
-        loader,
-        nn.CrossEntropyLoss(),
-        torch.optim.SGD(model.parameters(), lr=0.1),
-        epochs=1,
-        device=CPU,
-        progress=False,
-    )
+    fit(model, loader, nn.CrossEntropyLoss(), optimizer, epochs=1, device=CPU, progress=False)
     assert created[-1][0]["disable"] is True
 
 
