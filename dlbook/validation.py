@@ -121,11 +121,16 @@ def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def _check_real(value: Any, name: str) -> float:
-    """Return ``value`` as a finite float after checking it is a real number (not a bool)."""
+def _check_real(value: Any, name: str, *, allow_zero: bool) -> float:
+    """Return ``value`` as a float after checking it is a finite real number above 0 (or at 0)."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
-    return float(value)
+    number = float(value)
+    if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        raise ValueError(
+            f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}; got {number}"
+        )
+    return number
 
 
 def check_positive_number(value: Any, name: str) -> float:
@@ -135,10 +140,7 @@ def check_positive_number(value: Any, name: str) -> float:
         >>> check_positive_number(0.1, "lr")
         0.1
     """
-    number = _check_real(value, name)
-    if not np.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be finite and > 0; got {number}")
-    return number
+    return _check_real(value, name, allow_zero=False)
 
 
 def check_non_negative(value: Any, name: str) -> float:
@@ -148,10 +150,7 @@ def check_non_negative(value: Any, name: str) -> float:
         >>> check_non_negative(0, "weight_decay")
         0.0
     """
-    number = _check_real(value, name)
-    if not np.isfinite(number) or number < 0:
-        raise ValueError(f"{name} must be finite and >= 0; got {number}")
-    return number
+    return _check_real(value, name, allow_zero=True)
 
 
 def check_unit_interval(value: Any, name: str) -> float:

@@ -286,6 +286,20 @@ def _tolerances(answer: Any, expected: Any, rtol: float, atol: float) -> tuple[f
     return max(rtol, slack), max(atol, slack * scale)
 
 
+def _finite_number(answer: Any, *, whole: bool) -> tuple[float | int, str | None]:
+    """The answer as a finite Python number, or a sentence saying why it is not one."""
+    kind = "a whole number" if whole else "a number"
+    value = _as_number(answer)
+    if value is None:
+        return 0, f"expected {kind}, got {_describe(answer)}."
+    if isinstance(value, int) and (whole or abs(value) <= 1e308):  # ints stay exact
+        return value, None
+    if isinstance(value, int) or not math.isfinite(value):
+        shown = ("inf" if value > 0 else "-inf") if isinstance(value, int) else value
+        return 0, f"your answer is {shown}; expected {'a whole' if whole else 'a finite'} number."
+    return value, None
+
+
 def match_number(rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
     """Return a matcher for a real number, within ``rtol``/``atol`` of the reference.
 
@@ -297,15 +311,10 @@ def match_number(rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
     """
 
     def matcher(answer: Any, expected: Any) -> str | None:
-        value = _as_number(answer)
-        if value is None:
-            return f"expected a number, got {_describe(answer)}."
-        try:
-            value = float(value)
-        except OverflowError:  # an int beyond the largest float
-            value = math.inf if value > 0 else -math.inf
-        if not np.isfinite(value):
-            return f"your answer is {value}; expected a finite number."
+        value, problem = _finite_number(answer, whole=False)
+        if problem:
+            return problem
+        value = float(value)  # finite, so it fits
         rtol_, atol_ = _tolerances(answer, expected, rtol, atol)
         if abs(value - float(expected)) <= atol_ + rtol_ * abs(float(expected)):
             return None
@@ -325,11 +334,9 @@ def match_int() -> Matcher:
     """
 
     def matcher(answer: Any, expected: Any) -> str | None:
-        value = _as_number(answer)
-        if value is None:
-            return f"expected a whole number, got {_describe(answer)}."
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"your answer is {value}; expected a whole number."
+        value, problem = _finite_number(answer, whole=True)
+        if problem:
+            return problem
         if value != int(value):
             return f"expected a whole number, got {_describe(answer)}."
         value = int(value)
