@@ -3,7 +3,7 @@ PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 JOBS ?= 2
 
-.PHONY: install book test check pytest build-book execute new bench clean
+.PHONY: install book test lint check pytest build-book execute new bench clean
 
 ## install: pip-install the pinned course environment and dlbook (and Debian's Fashion-MNIST and chromium when root)
 install:
@@ -16,10 +16,15 @@ build-book:
 	$(PYTHON) -m jupyter book build . -W --keep-going
 	@echo "The book is in _build/html/index.html"
 
-## test: pair check, a -W book build, then unit tests + doctests + strict nbval over every chapter
-## and the built book checked page by page in headless Chromium (tests/test_book.py)
-test: install check build-book
+## test: lint, pair check, a -W book build, then unit tests + doctests + strict nbval over every
+## chapter and the built book checked page by page in headless Chromium (tests/test_book.py)
+test: install lint check build-book
 	DLBOOK_REQUIRE_BOOK=1 $(MAKE) pytest
+
+## lint: the formatter and the linter (configured in pyproject.toml [tool.ruff]) must find nothing
+lint:
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m ruff check .
 
 check:
 	$(PYTHON) tools/chapters.py check

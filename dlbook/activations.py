@@ -33,7 +33,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import erfc
 
-from dlbook.validation import as_array, check_choice, check_positive_number
+from dlbook._docstrings import fill_docstring
+from dlbook.validation import as_array, as_float_array, check_choice, check_non_negative
 
 __all__ = [
     "ACTIVATIONS",
@@ -68,24 +69,49 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_CUBIC = 0.044715
 
 
-def _as_float(x: ArrayLike, name: str = "x") -> np.ndarray:
-    """Return ``x`` as a floating-point array (integers and booleans become float64)."""
-    arr = as_array(x, name)
-    if arr.dtype.kind != "f":
-        arr = arr.astype(np.float64)
-    return arr
-
-
 def _as_vectors(x: ArrayLike, name: str, axis: int) -> np.ndarray:
     """Return ``x`` as a float array with at least one dimension and a valid ``axis``."""
-    arr = _as_float(x, name)
+    arr = as_float_array(x, name)
     if arr.ndim == 0:
         raise ValueError(
             f"{name} must have at least 1 dimension (a vector of scores); got a scalar, shape ()"
         )
     if not -arr.ndim <= axis < arr.ndim:
         raise ValueError(f"axis {axis} is out of range for {name} of shape {arr.shape}")
+    if arr.shape[axis] == 0:
+        raise ValueError(
+            f"{name} must have at least one class along axis {axis}; got shape {arr.shape}"
+        )
     return arr
+
+
+def _backward_arrays(
+    grad_output: ArrayLike, saved: ArrayLike, saved_name: str, axis: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check the upstream gradient and the saved forward output of a softmax-like function."""
+    grad_output = _as_vectors(grad_output, "grad_output", axis)
+    saved = _as_vectors(saved, saved_name, axis)
+    _check_same_shape(grad_output, "grad_output", saved, saved_name)
+    return grad_output, saved
+
+
+def _backward_sections(function: str, saved: str, what: str = "") -> str:
+    """The Args, Returns, Shape and Raises sections of ``<function>_backward``, said once."""
+    return f"""
+Args:
+    grad_output: the gradient of the loss with respect to the {function} output.
+    {saved}: the {function} output {what + " " if what else ""}of the forward pass.
+    axis: the class axis used in the forward pass.
+
+Returns:
+    The gradient of the loss with respect to the logits.
+
+Shape:
+    grad_output and {saved}: the same shape, e.g. (N, K). Output: that shape.
+
+Raises:
+    ValueError: if the shapes differ or ``axis`` is out of range.
+"""
 
 
 def _check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
@@ -94,6 +120,23 @@ def _check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) ->
         raise ValueError(
             f"{a_name} and {b_name} must have the same shape; got {a_name} {a.shape} and {b_name} {b.shape}"
         )
+
+
+#: The Shape and Raises sections of an activation and of its derivative, by parameter: said once.
+_SHAPE_AND_RAISES = {
+    parameter: "Shape:\n    Output has the shape of ``x``.\n\nRaises:\n" + raises
+    for parameter, raises in {
+        "negative_slope": (
+            "    TypeError: if ``negative_slope`` is not a real number.\n"
+            "    ValueError: if ``negative_slope`` is negative or not finite."
+        ),
+        "beta": (
+            "    TypeError: if ``beta`` is not a real number.\n"
+            "    ValueError: if ``beta`` is negative or not finite."
+        ),
+        "approximate": '    ValueError: if ``approximate`` is not ``"none"`` or ``"tanh"``.',
+    }.items()
+}
 
 
 # --------------------------------------------------------------------------- identity
@@ -115,7 +158,7 @@ def identity(x: ArrayLike) -> np.ndarray:
         >>> print(identity([-1.0, 2.0]))
         [-1.  2.]
     """
-    return _as_float(x).copy()
+    return as_float_array(x, "x").copy()
 
 
 def identity_grad(x: ArrayLike) -> np.ndarray:
@@ -134,7 +177,7 @@ def identity_grad(x: ArrayLike) -> np.ndarray:
         >>> print(identity_grad([-1.0, 2.0]))
         [1. 1.]
     """
-    return np.ones_like(_as_float(x))
+    return np.ones_like(as_float_array(x, "x"))
 
 
 # --------------------------------------------------------------------------- sigmoid
@@ -164,7 +207,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
         >>> print(np.round(sigmoid([-1000.0, -1.0, 0.0, 1.0, 1000.0]), 4))
         [0.     0.2689 0.5    0.7311 1.    ]
     """
-    x = _as_float(x)
+    x = as_float_array(x, "x")
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -211,7 +254,7 @@ def tanh(x: ArrayLike) -> np.ndarray:
         >>> print(np.round(tanh([-1000.0, 0.0, 0.5]), 4))
         [-1.      0.      0.4621]
     """
-    return np.tanh(_as_float(x))
+    return np.tanh(as_float_array(x, "x"))
 
 
 def tanh_grad(x: ArrayLike) -> np.ndarray:
@@ -230,7 +273,7 @@ def tanh_grad(x: ArrayLike) -> np.ndarray:
         >>> print(tanh_grad([0.0, 1000.0]))
         [1. 0.]
     """
-    t = np.tanh(_as_float(x))
+    t = np.tanh(as_float_array(x, "x"))
     return 1.0 - t * t
 
 
@@ -253,7 +296,7 @@ def relu(x: ArrayLike) -> np.ndarray:
         >>> print(relu([-2.0, 0.0, 3.0]))
         [0. 0. 3.]
     """
-    x = _as_float(x)
+    x = as_float_array(x, "x")
     return np.maximum(x, 0.0)
 
 
@@ -275,10 +318,11 @@ def relu_grad(x: ArrayLike) -> np.ndarray:
         >>> print(relu_grad([-2.0, 0.0, 3.0]))
         [0. 0. 1.]
     """
-    x = _as_float(x)
+    x = as_float_array(x, "x")
     return (x > 0).astype(x.dtype)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["negative_slope"])
 def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, else :math:`a x` with a small slope :math:`a`.
 
@@ -289,22 +333,18 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     Returns:
         The activated array.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``negative_slope`` is not a real number.
-        ValueError: if ``negative_slope`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(leaky_relu([-2.0, 0.0, 3.0], negative_slope=0.1))
         [-0.2  0.   3. ]
     """
-    x = _as_float(x)
-    slope = check_positive_number(negative_slope, "negative_slope", allow_zero=True)
+    x = as_float_array(x, "x")
+    slope = check_non_negative(negative_slope, "negative_slope")
     return np.where(x > 0, x, slope * x)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["negative_slope"])
 def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     r"""Derivative of leaky ReLU: 1 where :math:`x > 0`, else the slope :math:`a` (also at 0, as PyTorch).
 
@@ -315,25 +355,21 @@ def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> np.ndarray:
     Returns:
         An array of ones and ``negative_slope``.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``negative_slope`` is not a real number.
-        ValueError: if ``negative_slope`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(leaky_relu_grad([-2.0, 0.0, 3.0], negative_slope=0.1))
         [0.1 0.1 1. ]
     """
-    x = _as_float(x)
-    slope = check_positive_number(negative_slope, "negative_slope", allow_zero=True)
+    x = as_float_array(x, "x")
+    slope = check_non_negative(negative_slope, "negative_slope")
     return np.where(x > 0, 1.0, slope).astype(x.dtype)
 
 
 # --------------------------------------------------------------------------- SiLU / swish
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["beta"])
 def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r"""Swish :math:`x\,\sigma(\beta x)` (Ramachandran et al., 2017); with :math:`\beta = 1` it is SiLU.
 
@@ -344,22 +380,18 @@ def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     Returns:
         The activated array.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``beta`` is not a real number.
-        ValueError: if ``beta`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(swish([-1.0, 0.0, 1.0], beta=2.0), 4))
         [-0.1192  0.      0.8808]
     """
-    x = _as_float(x)
-    beta = check_positive_number(beta, "beta", allow_zero=True)
+    x = as_float_array(x, "x")
+    beta = check_non_negative(beta, "beta")
     return x * sigmoid(beta * x)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["beta"])
 def swish_grad(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r"""Derivative of swish: :math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)\,(1 - \sigma(\beta x))`.
 
@@ -370,19 +402,14 @@ def swish_grad(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     Returns:
         The derivative, elementwise.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        TypeError: if ``beta`` is not a real number.
-        ValueError: if ``beta`` is negative or not finite.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(swish_grad([-1.0, 0.0, 1.0], beta=2.0), 4))
         [-0.0908  0.5     1.0908]
     """
-    x = _as_float(x)
-    beta = check_positive_number(beta, "beta", allow_zero=True)
+    x = as_float_array(x, "x")
+    beta = check_non_negative(beta, "beta")
     s = sigmoid(beta * x)
     return s + beta * x * s * (1.0 - s)
 
@@ -422,7 +449,7 @@ def silu_grad(x: ArrayLike) -> np.ndarray:
         >>> print(np.round(silu_grad([-2.0, 0.0, 1.0, 1000.0]), 4))
         [-0.0908  0.5     0.9277  1.    ]
     """
-    x = _as_float(x)
+    x = as_float_array(x, "x")
     s = sigmoid(x)
     return s * (1.0 + x * (1.0 - s))
 
@@ -444,6 +471,7 @@ def _normal_pdf(x: np.ndarray) -> np.ndarray:
         return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["approximate"])
 def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     r"""GELU, the Gaussian error linear unit :math:`x\,\Phi(x)` (Hendrycks and Gimpel, 2016).
 
@@ -463,11 +491,7 @@ def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     Returns:
         The activated array.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        ValueError: if ``approximate`` is not ``"none"`` or ``"tanh"``.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(gelu([-1.0, 0.0, 1.0]), 4))
@@ -475,7 +499,7 @@ def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
         >>> print(np.round(gelu([-1.0, 0.0, 1.0], approximate="tanh"), 4))
         [-0.1588  0.      0.8412]
     """
-    x = _as_float(x)
+    x = as_float_array(x, "x")
     check_choice(approximate, "approximate", ("none", "tanh"))
     if approximate == "tanh":
         inner = _SQRT_2_OVER_PI * (x + _GELU_CUBIC * x**3)
@@ -483,6 +507,7 @@ def gelu(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     return x * _normal_cdf(x)
 
 
+@fill_docstring(shape_and_raises=_SHAPE_AND_RAISES["approximate"])
 def gelu_grad(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     r"""Derivative of GELU.
 
@@ -502,17 +527,13 @@ def gelu_grad(x: ArrayLike, approximate: str = "none") -> np.ndarray:
     Returns:
         The derivative, elementwise.
 
-    Shape:
-        Output has the shape of ``x``.
-
-    Raises:
-        ValueError: if ``approximate`` is not ``"none"`` or ``"tanh"``.
+    {shape_and_raises}
 
     Example:
         >>> print(np.round(gelu_grad([-1.0, 0.0, 1.0]), 4))
         [-0.0833  0.5     1.0833]
     """
-    x = _as_float(x)
+    x = as_float_array(x, "x")
     check_choice(approximate, "approximate", ("none", "tanh"))
     if approximate == "tanh":
         inner = _SQRT_2_OVER_PI * (x + _GELU_CUBIC * x**3)
@@ -543,7 +564,7 @@ def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
         Output has the shape of ``x``, e.g. (N, K) for N examples and K classes.
 
     Raises:
-        ValueError: if ``x`` is a scalar or ``axis`` is out of range.
+        ValueError: if ``x`` is a scalar, ``axis`` is out of range or has no classes.
 
     Example:
         >>> print(np.round(softmax([[1.0, 2.0, 3.0], [1e4, 0.0, -1e4]]), 4))
@@ -574,7 +595,7 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
         Output has the shape of ``x``.
 
     Raises:
-        ValueError: if ``x`` is a scalar or ``axis`` is out of range.
+        ValueError: if ``x`` is a scalar, ``axis`` is out of range or has no classes.
 
     Example:
         >>> print(np.round(log_softmax([1e4, 0.0]), 4))
@@ -613,7 +634,8 @@ def softmax_jacobian(x: ArrayLike) -> np.ndarray:
     return np.diag(s) - np.outer(s, s)
 
 
-def softmax_backward(grad_out: ArrayLike, s: ArrayLike, axis: int = -1) -> np.ndarray:
+@fill_docstring(sections=_backward_sections("softmax", "s", "(probabilities)"))
+def softmax_backward(grad_output: ArrayLike, s: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Vector-Jacobian product of softmax for a batch: the gradient with respect to the logits.
 
     Given the upstream gradient :math:`g = \partial L / \partial s` and the softmax
@@ -626,33 +648,21 @@ def softmax_backward(grad_out: ArrayLike, s: ArrayLike, axis: int = -1) -> np.nd
 
     which costs O(K) per row instead of building the K x K matrix.
 
-    Args:
-        grad_out: the gradient of the loss with respect to the softmax output.
-        s: the softmax output (probabilities) of the forward pass.
-        axis: the class axis used in the forward pass.
-
-    Returns:
-        The gradient of the loss with respect to the logits.
-
-    Shape:
-        grad_out and s: the same shape, e.g. (N, K). Output: that shape.
-
-    Raises:
-        ValueError: if the shapes differ or ``axis`` is out of range.
+    {sections}
 
     Example:
         >>> s = softmax(np.array([[0.0, 0.0]]))
         >>> print(softmax_backward(np.array([[1.0, 0.0]]), s))
         [[ 0.25 -0.25]]
     """
-    grad_out = _as_vectors(grad_out, "grad_out", axis)
-    s = _as_vectors(s, "s", axis)
-    _check_same_shape(grad_out, "grad_out", s, "s")
-    weighted_sum = np.sum(grad_out * s, axis=axis, keepdims=True)  # (..., 1) per row: sum_i g_i s_i
-    return s * (grad_out - weighted_sum)
+    grad_output, s = _backward_arrays(grad_output, s, "s", axis)
+    # sum_i g_i s_i for every row: (..., 1)
+    weighted_sum = np.sum(grad_output * s, axis=axis, keepdims=True)
+    return s * (grad_output - weighted_sum)
 
 
-def log_softmax_backward(grad_out: ArrayLike, log_s: ArrayLike, axis: int = -1) -> np.ndarray:
+@fill_docstring(sections=_backward_sections("log-softmax", "log_s"))
+def log_softmax_backward(grad_output: ArrayLike, log_s: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Vector-Jacobian product of log-softmax for a batch: the gradient with respect to the logits.
 
     Since :math:`\partial \log s_i / \partial x_j = \delta_{ij} - s_j`, for every row
@@ -663,29 +673,15 @@ def log_softmax_backward(grad_out: ArrayLike, log_s: ArrayLike, axis: int = -1) 
 
     where :math:`g = \partial L / \partial \log s` and :math:`s = \exp(\log s)`.
 
-    Args:
-        grad_out: the gradient of the loss with respect to the log-softmax output.
-        log_s: the log-softmax output of the forward pass.
-        axis: the class axis used in the forward pass.
-
-    Returns:
-        The gradient of the loss with respect to the logits.
-
-    Shape:
-        grad_out and log_s: the same shape, e.g. (N, K). Output: that shape.
-
-    Raises:
-        ValueError: if the shapes differ or ``axis`` is out of range.
+    {sections}
 
     Example:
         >>> log_s = log_softmax(np.array([[0.0, 0.0]]))
         >>> print(log_softmax_backward(np.array([[-1.0, 0.0]]), log_s))
         [[-0.5  0.5]]
     """
-    grad_out = _as_vectors(grad_out, "grad_out", axis)
-    log_s = _as_vectors(log_s, "log_s", axis)
-    _check_same_shape(grad_out, "grad_out", log_s, "log_s")
-    return grad_out - np.exp(log_s) * np.sum(grad_out, axis=axis, keepdims=True)
+    grad_output, log_s = _backward_arrays(grad_output, log_s, "log_s", axis)
+    return grad_output - np.exp(log_s) * np.sum(grad_output, axis=axis, keepdims=True)
 
 
 def hardmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
@@ -705,7 +701,7 @@ def hardmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
         Output has the shape of ``x``.
 
     Raises:
-        ValueError: if ``x`` is a scalar or ``axis`` is out of range.
+        ValueError: if ``x`` is a scalar, ``axis`` is out of range or has no classes.
 
     Example:
         >>> print(hardmax([[1.0, 3.0, 2.0], [5.0, 5.0, 0.0]]))
@@ -719,7 +715,7 @@ def hardmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     return one_hot
 
 
-def hardmax_backward(grad_out: ArrayLike) -> np.ndarray:
+def hardmax_backward(grad_output: ArrayLike) -> np.ndarray:
     r"""Vector-Jacobian product of hardmax: always zero.
 
     Hardmax is piecewise constant: a small change of the scores does not change
@@ -728,19 +724,19 @@ def hardmax_backward(grad_out: ArrayLike) -> np.ndarray:
     networks are trained with softmax instead.
 
     Args:
-        grad_out: the gradient of the loss with respect to the hardmax output.
+        grad_output: the gradient of the loss with respect to the hardmax output.
 
     Returns:
         Zeros, the gradient with respect to the scores.
 
     Shape:
-        Output has the shape of ``grad_out``.
+        Output has the shape of ``grad_output``.
 
     Example:
         >>> print(hardmax_backward([[1.0, -2.0]]))
         [[0. 0.]]
     """
-    return np.zeros_like(_as_float(grad_out, "grad_out"))
+    return np.zeros_like(as_float_array(grad_output, "grad_output"))
 
 
 #: Elementwise activations by name: ``name -> (function, derivative)``, handy for plotting

@@ -43,7 +43,7 @@ __all__ = ["Value", "zero_grad", "trace", "format_graph"]
 LocalBackward = Callable[[float], tuple[float, ...]]
 
 
-def _no_parents(out_grad: float) -> tuple[float, ...]:
+def _no_parents(grad_output: float) -> tuple[float, ...]:
     """The local backward function of a leaf: it has no parents to pass gradients to."""
     return ()
 
@@ -115,9 +115,9 @@ class Value:
     def __add__(self, other: Value | float) -> Value:
         other = _as_value(other)
 
-        def local_backward(out_grad: float) -> tuple[float, float]:
+        def local_backward(grad_output: float) -> tuple[float, float]:
             # d(a + b)/da = 1, d(a + b)/db = 1
-            return out_grad, out_grad
+            return grad_output, grad_output
 
         return Value(
             self.data + other.data, parents=(self, other), op="+", local_backward=local_backward
@@ -126,9 +126,9 @@ class Value:
     def __sub__(self, other: Value | float) -> Value:
         other = _as_value(other)
 
-        def local_backward(out_grad: float) -> tuple[float, float]:
+        def local_backward(grad_output: float) -> tuple[float, float]:
             # d(a - b)/da = 1, d(a - b)/db = -1
-            return out_grad, -out_grad
+            return grad_output, -grad_output
 
         return Value(
             self.data - other.data, parents=(self, other), op="-", local_backward=local_backward
@@ -138,9 +138,9 @@ class Value:
         other = _as_value(other)
         a, b = self.data, other.data
 
-        def local_backward(out_grad: float) -> tuple[float, float]:
+        def local_backward(grad_output: float) -> tuple[float, float]:
             # d(a * b)/da = b, d(a * b)/db = a
-            return out_grad * b, out_grad * a
+            return grad_output * b, grad_output * a
 
         return Value(a * b, parents=(self, other), op="*", local_backward=local_backward)
 
@@ -148,23 +148,23 @@ class Value:
         other = _as_value(other)
         a, b = self.data, other.data
 
-        def local_backward(out_grad: float) -> tuple[float, float]:
+        def local_backward(grad_output: float) -> tuple[float, float]:
             # d(a / b)/da = 1 / b, d(a / b)/db = -a / b**2
-            return out_grad / b, -out_grad * a / (b * b)
+            return grad_output / b, -grad_output * a / (b * b)
 
         return Value(a / b, parents=(self, other), op="/", local_backward=local_backward)
 
     def __pow__(self, exponent: float) -> Value:
         """Raise to a constant power; ``d(x**p)/dx = p * x**(p - 1)``.
 
-        At ``x = 0`` the derivative of a power below 1 (``sqrt``, say) is infinite:
-        the backward pass then raises ``ZeroDivisionError`` where PyTorch returns ``inf``.
+        At ``x = 0`` the derivative of a power below 1 (``sqrt``, say) is ``inf``, and the
+        derivative of ``x**0`` is 0, as in PyTorch; ``0 ** -1`` and a result too large for a float
+        are ``inf``.
 
         Raises:
             TypeError: if the exponent is not a plain number (for a Value exponent
                 ``y``, write ``(y * x.log()).exp()``).
             ValueError: for a negative base with a non-integer exponent (no real result).
-            ZeroDivisionError: for 0 raised to a negative power.
         """
         if isinstance(exponent, bool) or not isinstance(exponent, Real):  # a Value is not a Real
             raise TypeError(
@@ -176,10 +176,14 @@ class Value:
         if x < 0 and not p.is_integer():
             raise ValueError(f"a negative base needs an integer exponent; got {x} ** {p}")
 
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (out_grad * p * x ** (p - 1),)
+        def local_backward(grad_output: float) -> tuple[float]:
+            if p == 0:  # x**0 = 1 does not depend on x, even at x = 0
+                return (0.0,)
+            return (grad_output * p * _float_power(x, p - 1),)
 
-        return Value(x**p, parents=(self,), op=f"**{exponent}", local_backward=local_backward)
+        return Value(
+            _float_power(x, p), parents=(self,), op=f"**{exponent}", local_backward=local_backward
+        )
 
     # Reflected operations: a plain number on the left, e.g. ``2 - x``.
     def __radd__(self, other: float) -> Value:
@@ -199,17 +203,20 @@ class Value:
     # ------------------------------------------------------------------
 
     def __neg__(self) -> Value:
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (-out_grad,)
+        def local_backward(grad_output: float) -> tuple[float]:
+            return (-grad_output,)
 
         return Value(-self.data, parents=(self,), op="neg", local_backward=local_backward)
 
     def exp(self) -> Value:
-        """Return ``e ** self``; its derivative is itself."""
-        out = math.exp(self.data)
+        """Return ``e ** self``; its derivative is itself. Past about 709.8 it is ``inf``, as in PyTorch."""
+        try:
+            out = math.exp(self.data)
+        except OverflowError:  # e ** x beyond the largest float
+            out = math.inf
 
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (out_grad * out,)
+        def local_backward(grad_output: float) -> tuple[float]:
+            return (grad_output * out,)
 
         return Value(out, parents=(self,), op="exp", local_backward=local_backward)
 
@@ -223,8 +230,8 @@ class Value:
         if x <= 0:
             raise ValueError(f"log needs a positive input; got {x}")
 
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (out_grad / x,)
+        def local_backward(grad_output: float) -> tuple[float]:
+            return (grad_output / x,)
 
         return Value(math.log(x), parents=(self,), op="log", local_backward=local_backward)
 
@@ -232,8 +239,8 @@ class Value:
         """Return ``tanh(self)``; ``d tanh(x)/dx = 1 - tanh(x)**2``."""
         t = math.tanh(self.data)
 
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (out_grad * (1.0 - t * t),)
+        def local_backward(grad_output: float) -> tuple[float]:
+            return (grad_output * (1.0 - t * t),)
 
         return Value(t, parents=(self,), op="tanh", local_backward=local_backward)
 
@@ -241,8 +248,8 @@ class Value:
         """Return ``max(0, self)``; the derivative is 1 for ``x > 0`` and 0 otherwise (0 at 0, as in PyTorch)."""
         x = self.data
 
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (out_grad if x > 0 else 0.0,)
+        def local_backward(grad_output: float) -> tuple[float]:
+            return (grad_output if x > 0 else 0.0,)
 
         return Value(max(x, 0.0), parents=(self,), op="relu", local_backward=local_backward)
 
@@ -252,8 +259,8 @@ class Value:
         # Two algebraically equal forms, each chosen so exp() never overflows.
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
-        def local_backward(out_grad: float) -> tuple[float]:
-            return (out_grad * s * (1.0 - s),)
+        def local_backward(grad_output: float) -> tuple[float]:
+            return (grad_output * s * (1.0 - s),)
 
         return Value(s, parents=(self,), op="sigmoid", local_backward=local_backward)
 
@@ -300,6 +307,21 @@ class Value:
             0.0
         """
         zero_grad(_topological_order(self))
+
+
+def _float_power(base: float, exponent: float) -> float:
+    """``base ** exponent`` as a float: ``inf`` where Python raises OverflowError (as PyTorch), and
+    ``inf`` for 0 to a negative power inside a derivative (``0 ** -0.5``)."""
+    if base == 0 and exponent < 0:
+        return math.inf
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        return (
+            math.inf
+            if base > 0 or float(exponent).is_integer() and exponent % 2 == 0
+            else -math.inf
+        )
 
 
 def _as_value(x: Value | float) -> Value:

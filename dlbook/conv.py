@@ -62,11 +62,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from numbers import Integral
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
+from dlbook._docstrings import fill_docstring
 from dlbook.validation import as_array, check_choice, check_positive_int
 
 __all__ = [
@@ -96,6 +98,10 @@ METHODS: tuple[str, ...] = ("im2col", "loop")
 
 Pair = tuple[int, int]
 Pads = tuple[Pair, Pair]  # ((top, bottom), (left, right))
+#: ``s`` or ``(sh, sw)``: a size given once for both axes or once per axis.
+IntOrPair = int | Sequence[int]
+#: Zero padding: ``p``, ``(ph, pw)`` (or ``(before, after)`` in 1-D), or a mode of ``PADDING_MODES``.
+Padding = int | str | Sequence[int]
 
 
 # ---------------------------------------------------------------------------
@@ -246,7 +252,7 @@ def receptive_field(layers: Sequence[Sequence[int]]) -> ReceptiveField:
 # ---------------------------------------------------------------------------
 
 
-def _pair(value: Any, name: str, *, minimum: int = 1) -> Pair:
+def _pair(value: IntOrPair, name: str, *, minimum: int = 1) -> Pair:
     """Turn an int or a pair of ints into a validated ``(height, width)`` pair."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != 2:
@@ -260,7 +266,7 @@ def _pair(value: Any, name: str, *, minimum: int = 1) -> Pair:
     return (size, size)
 
 
-def _padding_1d(padding: Any, k: int, s: int, d: int) -> Pair:
+def _padding_1d(padding: Padding, k: int, s: int, d: int) -> Pair:
     """Resolve the padding of one axis (int, (before, after) or mode) to ``(before, after)``."""
     if isinstance(padding, str):
         if padding == "same" and s != 1:
@@ -280,7 +286,7 @@ def _padding_1d(padding: Any, k: int, s: int, d: int) -> Pair:
     )
 
 
-def _padding_2d(padding: Any, kernel: Pair, stride: Pair, dilation: Pair) -> Pads:
+def _padding_2d(padding: Padding, kernel: Pair, stride: Pair, dilation: Pair) -> Pads:
     """Resolve 2-D padding (mode, int or (ph, pw)) to ``((top, bottom), (left, right))``."""
     if isinstance(padding, str):
         rows = _padding_1d(padding, kernel[0], stride[0], dilation[0])
@@ -296,12 +302,13 @@ def _float_dtype(*arrays: np.ndarray) -> np.dtype:
 
 
 def _check_layer_args(
-    x: Any, weight: Any, bias: Any, *, ndim: int
+    x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None, *, ndim: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Check the input, weight and bias of a batched layer with ``ndim - 2`` spatial axes."""
     x = as_array(x, "x", ndim=ndim)
     weight = as_array(weight, "weight", ndim=ndim)
     layout = "(N, C_in, L)" if ndim == 3 else "(N, C_in, H, W)"
+    _check_non_empty(weight, "weight", "(C_out, C_in, k)" if ndim == 3 else "(C_out, C_in, kh, kw)")
     if x.shape[1] != weight.shape[1]:
         raise ValueError(
             f"channel mismatch: x {layout} has shape {x.shape} with C_in={x.shape[1]}, but weight "
@@ -310,6 +317,15 @@ def _check_layer_args(
     if bias is not None:
         bias = as_array(bias, "bias", shape=(weight.shape[0],))
     return x, weight, bias
+
+
+def _check_non_empty(kernel: np.ndarray, name: str, layout: str) -> None:
+    """Raise a ValueError when a kernel has a zero-length axis (no output channel or no tap)."""
+    if 0 in kernel.shape:
+        raise ValueError(
+            f"{name} {layout} must have every size >= 1 (at least one output channel, input "
+            f"channel and kernel tap); got shape {kernel.shape}"
+        )
 
 
 def _check_kernel_fits(
@@ -359,12 +375,12 @@ def _unfold(x_padded: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair) ->
 
 
 def im2col(
-    x: Any,
+    x: ArrayLike,
     kernel_size: int | Sequence[int],
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
 ) -> np.ndarray:
     """Copy every kernel-sized patch of a batch of images into one column of a matrix.
 
@@ -409,13 +425,13 @@ def im2col(
 
 
 def col2im(
-    cols: Any,
+    cols: ArrayLike,
     image_size: int | Sequence[int],
     kernel_size: int | Sequence[int],
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
 ) -> np.ndarray:
     """Put columns back into images, adding up the entries of overlapping patches.
 
@@ -525,81 +541,94 @@ def _correlate_im2col(
     return out.reshape(x_padded.shape[0], c_out, out_h, out_w)
 
 
-def _correlate_padded(
-    x_padded: np.ndarray, weight: np.ndarray, stride: Pair, dilation: Pair, method: str
-) -> np.ndarray:
-    """Dispatch a cross-correlation of an already padded batch to one of the two methods."""
-    if method == "loop":
-        return _correlate_loop(x_padded, weight, stride, dilation)
-    return _correlate_im2col(x_padded, weight, stride, dilation)
+#: The arguments that place the kernel, in the docstrings of the 2-D functions (said once).
+_GEOMETRY_ARGS = """
+stride: ``s`` or ``(sh, sw)``.
+padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
+dilation: ``d`` or ``(dh, dw)``: gaps between kernel taps.
+method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+"""
+#: The arguments of :func:`correlate2d` and :func:`convolve2d`.
+_IMAGE_ARGS = (
+    "x: a batch of images ``(N, C_in, H, W)``, or one image ``(H, W)``.\n"
+    "weight: kernels ``(C_out, C_in, kh, kw)``, or one kernel ``(kh, kw)`` for one image.\n"
+    "bias: optional ``(C_out,)`` added to every output position (batched input only)."
+    + _GEOMETRY_ARGS
+)
+#: The errors of a batched correlation.
+_LAYER_RAISES = """
+Raises:
+    ValueError: for a wrong number of dimensions, a channel mismatch, a
+        kernel larger than the padded input, a non-positive stride or
+        dilation, or ``padding="same"`` with a stride other than 1.
+"""
+
+#: The two implementations of a cross-correlation of an already padded batch, by ``method``.
+_CORRELATE = {"im2col": _correlate_im2col, "loop": _correlate_loop}
 
 
-def _correlate_batched(
-    x: np.ndarray,
-    weight: np.ndarray,
-    bias: np.ndarray | None,
-    stride: Pair,
-    pads: Pads,
-    dilation: Pair,
-    method: str,
-    shapes_for_errors: tuple[tuple[int, ...], tuple[int, ...]],
-) -> np.ndarray:
-    """Pad, check the kernel fits, correlate and add the bias: the shared core of all layers."""
-    _check_kernel_fits(*shapes_for_errors, pads, dilation)
-    out = _correlate_padded(_pad(x, pads), weight, stride, dilation, method)  # (N, C_out, Ho, Wo)
-    if bias is not None:
-        out = out + bias.reshape(1, -1, 1, 1)  # one value per output channel
-    return out
+class _ConvArgs(NamedTuple):
+    """The checked arguments of a 2-D correlation: batched arrays and resolved sizes."""
+
+    x: np.ndarray  # (N, C_in, H, W)
+    weight: np.ndarray  # (C_out, C_in, kh, kw)
+    bias: np.ndarray | None  # (C_out,)
+    stride: Pair
+    pads: Pads
+    dilation: Pair
+    single_image: bool  # x and weight were one (H, W) image and one (kh, kw) kernel
 
 
-def _correlate_or_convolve(
-    x: Any,
-    weight: Any,
-    bias: Any,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
+def _check_conv_args(
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None,
+    stride: IntOrPair,
+    padding: Padding,
+    dilation: IntOrPair,
     method: str,
     *,
-    flip: bool,
     allow_2d: bool,
-) -> np.ndarray:
-    """Shared body of :func:`correlate2d`, :func:`convolve2d` and :func:`conv2d`."""
+) -> _ConvArgs:
+    """Validate the arguments of :func:`correlate2d`, :func:`convolve2d` and :func:`conv2d`."""
     check_choice(method, "method", METHODS)
     x_array = as_array(x, "x", ndim=(2, 4) if allow_2d else 4)
     single_image = x_array.ndim == 2
     if single_image:  # a plain image and kernel: (H, W) and (kh, kw)
         kernel = as_array(weight, "kernel", ndim=2)
+        _check_non_empty(kernel, "kernel", "(kh, kw)")
         if bias is not None:
             raise ValueError("bias needs batched input (N, C_in, H, W); got a 2-D image and kernel")
-        shapes_for_errors = (
-            x_array.shape,
-            kernel.shape,
-        )  # error messages name the shapes the user gave
+        shapes_for_errors = (x_array.shape, kernel.shape)  # messages name the shapes given
         x_array, weight = x_array[None, None], kernel[None, None]  # (1, 1, H, W), (1, 1, kh, kw)
     x_array, weight, bias = _check_layer_args(x_array, weight, bias, ndim=4)
     if not single_image:
         shapes_for_errors = (x_array.shape, weight.shape)
-    kernel_hw = (weight.shape[2], weight.shape[3])
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
-    pads = _padding_2d(padding, kernel_hw, stride, dilation)
-    if flip:  # true convolution: rotate the kernel by 180 degrees and mirror the padding
-        weight = np.flip(weight, axis=(2, 3))
-        pads = (pads[0][::-1], pads[1][::-1])
-    out = _correlate_batched(
-        x_array, weight, bias, stride, pads, dilation, method, shapes_for_errors
-    )
-    return out[0, 0] if single_image else out
+    pads = _padding_2d(padding, (weight.shape[2], weight.shape[3]), stride, dilation)
+    _check_kernel_fits(*shapes_for_errors, pads, dilation)
+    return _ConvArgs(x_array, weight, bias, stride, pads, dilation, single_image)
 
 
+def _correlate(args: _ConvArgs, method: str) -> np.ndarray:
+    """Pad, cross-correlate with the chosen method and add the bias: checked arguments only."""
+    x_padded = _pad(args.x, args.pads)
+    correlate = _CORRELATE[method]
+    out = correlate(x_padded, args.weight, args.stride, args.dilation)  # (N, C_out, Ho, Wo)
+    if args.bias is not None:
+        out = out + args.bias.reshape(1, -1, 1, 1)  # one value per output channel
+    return out[0, 0] if args.single_image else out
+
+
+@fill_docstring(image_args=_IMAGE_ARGS, raises=_LAYER_RAISES)
 def correlate2d(
-    x: Any,
-    weight: Any,
-    bias: Any = None,
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
     method: str = "im2col",
 ) -> np.ndarray:
     """Cross-correlate images with kernels (no kernel flip): what deep-learning "convolution" computes.
@@ -611,13 +640,7 @@ def correlate2d(
     ``"same"`` or ``"full"`` matching scipy's ``mode``).
 
     Args:
-        x: a batch of images ``(N, C_in, H, W)``, or one image ``(H, W)``.
-        weight: kernels ``(C_out, C_in, kh, kw)``, or one kernel ``(kh, kw)`` for one image.
-        bias: optional ``(C_out,)`` added to every output position (batched input only).
-        stride: ``s`` or ``(sh, sw)``.
-        padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
-        dilation: ``d`` or ``(dh, dw)``: gaps between kernel taps.
-        method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+        {image_args}
 
     Returns:
         The correlation; float32 input and weight give float32.
@@ -627,10 +650,7 @@ def correlate2d(
         ``(N, C_out, H_out, W_out)`` with sizes from :func:`output_size`.
         A 2-D image ``(H, W)`` with a 2-D kernel returns ``(H_out, W_out)``.
 
-    Raises:
-        ValueError: for a wrong number of dimensions, a channel mismatch, a
-            kernel larger than the padded input, a non-positive stride or
-            dilation, or ``padding="same"`` with a stride other than 1.
+    {raises}
 
     Example:
         >>> image = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
@@ -642,19 +662,19 @@ def correlate2d(
                [27., 45., 33.],
                [24., 39., 28.]])
     """
-    return _correlate_or_convolve(
-        x, weight, bias, stride, padding, dilation, method, flip=False, allow_2d=True
-    )
+    args = _check_conv_args(x, weight, bias, stride, padding, dilation, method, allow_2d=True)
+    return _correlate(args, method)
 
 
+@fill_docstring(image_args=_IMAGE_ARGS)
 def convolve2d(
-    x: Any,
-    weight: Any,
-    bias: Any = None,
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
     method: str = "im2col",
 ) -> np.ndarray:
     """Convolve images with kernels in the mathematical sense: flip the kernel, then correlate.
@@ -666,13 +686,7 @@ def convolve2d(
     ``np.convolve``, in all three modes.
 
     Args:
-        x: a batch of images ``(N, C_in, H, W)``, or one image ``(H, W)``.
-        weight: kernels ``(C_out, C_in, kh, kw)``, or one kernel ``(kh, kw)`` for one image.
-        bias: optional ``(C_out,)`` added to every output position (batched input only).
-        stride: ``s`` or ``(sh, sw)``.
-        padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
-        dilation: ``d`` or ``(dh, dw)``.
-        method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+        {image_args}
 
     Returns:
         The convolution; float32 input and weight give float32.
@@ -690,19 +704,23 @@ def convolve2d(
         >>> correlate2d(signal, np.array([[1.0, 10.0]]), padding="full")
         array([[10., 21., 32.,  3.]])
     """
-    return _correlate_or_convolve(
-        x, weight, bias, stride, padding, dilation, method, flip=True, allow_2d=True
+    args = _check_conv_args(x, weight, bias, stride, padding, dilation, method, allow_2d=True)
+    (top, bottom), (left, right) = args.pads
+    flipped = args._replace(  # rotate the kernel by 180 degrees and mirror the padding
+        weight=np.flip(args.weight, axis=(2, 3)), pads=((bottom, top), (right, left))
     )
+    return _correlate(flipped, method)
 
 
+@fill_docstring(geometry_args=_GEOMETRY_ARGS, raises=_LAYER_RAISES)
 def conv2d(
-    x: Any,
-    weight: Any,
-    bias: Any = None,
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
     method: str = "im2col",
 ) -> np.ndarray:
     """Apply a 2-D convolution layer exactly as ``torch.nn.functional.conv2d`` does (a cross-correlation).
@@ -715,10 +733,7 @@ def conv2d(
         x: a batch of images.
         weight: one kernel per (output channel, input channel).
         bias: optional, one value per output channel.
-        stride: ``s`` or ``(sh, sw)``.
-        padding: zero padding: an int, ``(ph, pw)`` or ``"valid"``, ``"same"``, ``"full"``.
-        dilation: ``d`` or ``(dh, dw)``.
-        method: ``"im2col"`` (fast) or ``"loop"`` (readable).
+        {geometry_args}
 
     Returns:
         The feature maps; float32 input and weight give float32.
@@ -727,10 +742,7 @@ def conv2d(
         x: ``(N, C_in, H, W)``; weight: ``(C_out, C_in, kh, kw)``; bias:
         ``(C_out,)``; returns ``(N, C_out, H_out, W_out)``.
 
-    Raises:
-        ValueError: for a wrong number of dimensions, a channel mismatch, a
-            kernel larger than the padded input, a non-positive stride or
-            dilation, or ``padding="same"`` with a stride other than 1.
+    {raises}
 
     Example:
         >>> x = np.ones((2, 3, 5, 5))  # 2 images, 3 channels
@@ -743,18 +755,17 @@ def conv2d(
                [19., 28., 19.],
                [13., 19., 13.]])
     """
-    return _correlate_or_convolve(
-        x, weight, bias, stride, padding, dilation, method, flip=False, allow_2d=False
-    )
+    args = _check_conv_args(x, weight, bias, stride, padding, dilation, method, allow_2d=False)
+    return _correlate(args, method)
 
 
 def conv1d(
-    x: Any,
-    weight: Any,
-    bias: Any = None,
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
     stride: int = 1,
-    padding: int | str | Sequence[int] = 0,
+    padding: Padding = 0,
     dilation: int = 1,
     method: str = "im2col",
 ) -> np.ndarray:
@@ -796,14 +807,11 @@ def conv1d(
     pads = (
         (0, 0),
         _padding_1d(padding, weight.shape[2], s, d),
-    )  # no padding along the dummy height axis
-    x_2d, weight_2d = (
-        x[:, :, None, :],
-        weight[:, :, None, :],
-    )  # (N, C_in, 1, L), (C_out, C_in, 1, k)
-    out = _correlate_batched(
-        x_2d, weight_2d, bias, (1, s), pads, (1, d), method, (x.shape, weight.shape)
-    )
+    )  # no padding along the dummy height
+    _check_kernel_fits(x.shape, weight.shape, pads, (1, d))
+    # Images of height 1: (N, C_in, 1, L) and kernels (C_out, C_in, 1, k).
+    args = _ConvArgs(x[:, :, None, :], weight[:, :, None, :], bias, (1, s), pads, (1, d), False)
+    out = _correlate(args, method)  # (N, C_out, 1, L_out)
     return out[:, :, 0, :]  # (N, C_out, L_out)
 
 
@@ -824,13 +832,13 @@ class Conv2dGradients(NamedTuple):
 
 
 def conv2d_backward(
-    grad_output: Any,
-    x: Any,
-    weight: Any,
+    grad_output: ArrayLike,
+    x: ArrayLike,
+    weight: ArrayLike,
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
     method: str = "im2col",
 ) -> Conv2dGradients:
     """Backpropagate through :func:`conv2d`: gradients for the input, the weight and the bias.
@@ -903,6 +911,7 @@ def conv2d_backward(
         )
     dtype = _float_dtype(grad_output, x, weight)
     grad_output = grad_output.astype(dtype, copy=False)
+    correlate = _CORRELATE[method]
 
     # Rows and columns past the last window never reach the output: keep only the used part.
     used_h, used_w = sh * (out_h - 1) + dh * (kh - 1) + 1, sw * (out_w - 1) + dw * (kw - 1) + 1
@@ -914,24 +923,22 @@ def conv2d_backward(
     # 2. Weight: dw[o, c, a, b] = sum over n, i, j of g[n, o, i, j] * x_pad[n, c, i*sh + a*dh, j*sw + b*dw],
     #    a correlation of the input with g as the kernel (dilated by the stride, moving by the dilation).
     #    The batch axis is the axis summed over, so it takes the place of the channels.
-    grad_weight = _correlate_padded(
+    grad_weight = correlate(
         x_used.transpose(1, 0, 2, 3),  # (C_in, N, used_h, used_w): C_in "images" with N channels
         grad_output.transpose(1, 0, 2, 3),  # (C_out, N, Ho, Wo): C_out "kernels"
-        stride=(dh, dw),
-        dilation=(sh, sw),
-        method=method,
+        (dh, dw),  # the stride of this correlation is the forward dilation
+        (sh, sw),  # and its dilation the forward stride
     )  # (C_in, C_out, kh, kw)
     grad_weight = grad_weight.transpose(1, 0, 2, 3)  # (C_out, C_in, kh, kw)
 
     # 3. Input: spread g out by the stride, then take its full correlation with the flipped kernel.
     spread = np.zeros((n, c_out, sh * (out_h - 1) + 1, sw * (out_w - 1) + 1), dtype=dtype)
     spread[:, :, ::sh, ::sw] = grad_output  # (N, C_out, sh*(Ho-1)+1, sw*(Wo-1)+1)
-    flipped = np.flip(weight, axis=(2, 3)).transpose(
-        1, 0, 2, 3
-    )  # (C_in, C_out, kh, kw): rotated by 180 degrees
+    # The kernel rotated by 180 degrees, input and output channels swapped: (C_in, C_out, kh, kw)
+    flipped = np.flip(weight, axis=(2, 3)).transpose(1, 0, 2, 3)
     full = ((dh * (kh - 1),) * 2, (dw * (kw - 1),) * 2)  # "full" padding for the dilated kernel
-    grad_used = _correlate_padded(
-        _pad(spread, full), flipped, (1, 1), (dh, dw), method
+    grad_used = correlate(
+        _pad(spread, full), flipped, (1, 1), (dh, dw)
     )  # (N, C_in, used_h, used_w)
     grad_padded = np.zeros((n, c_in, height + top + bottom, width + left + right), dtype=dtype)
     grad_padded[:, :, :used_h, :used_w] = grad_used
@@ -946,11 +953,11 @@ def conv2d_backward(
 
 def conv_matrix(
     input_shape: Sequence[int],
-    kernel: Any,
+    kernel: ArrayLike,
     *,
-    stride: int | Sequence[int] = 1,
-    padding: int | str | Sequence[int] = 0,
-    dilation: int | Sequence[int] = 1,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
     operation: str = "correlate",
 ) -> np.ndarray:
     """Return the matrix ``M`` such that ``M @ x.ravel()`` is the 2-D correlation (or convolution) raveled.
@@ -1045,7 +1052,7 @@ def conv_matrix(
     return matrix
 
 
-def toeplitz_matrix(kernel: Any, n: int) -> np.ndarray:
+def toeplitz_matrix(kernel: ArrayLike, n: int) -> np.ndarray:
     """Return the Toeplitz matrix ``T`` with ``T @ signal == np.convolve(signal, kernel)`` for signals of length ``n``.
 
     ``T[i, j] = kernel[i - j]`` (zero outside the kernel): column ``j`` is the

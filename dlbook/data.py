@@ -25,6 +25,7 @@ import hashlib
 import os
 import struct
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -283,8 +284,11 @@ def fetch(dataset: str | Dataset, filename: str, *, download: bool = True) -> Pa
         The path of a file whose sha256 is one of the known-good checksums.
 
     Raises:
-        DataIntegrityError: a local copy or the download has the wrong checksum.
-        DatasetUnavailableError: no local copy and the download failed or is disabled.
+        DataIntegrityError: a local copy or the download has the wrong checksum, or a
+            directory stands where the cached file should be.
+        DatasetUnavailableError: no local copy and the download failed or is disabled, or the
+            cache (``DLBOOK_DATA``) is not a writable directory. A failed download leaves no
+            file and no new directory behind.
 
     Example:
         >>> path = fetch("fashion_mnist", "t10k-labels-idx1-ubyte.gz")  # doctest: +SKIP
@@ -292,7 +296,13 @@ def fetch(dataset: str | Dataset, filename: str, *, download: bool = True) -> Pa
     spec = _resolve(dataset)
     entry = spec.file(filename)
     cache_dir = data_home() / spec.name
+    _check_is_directory_path(cache_dir)
     cached = cache_dir / entry.name
+    if cached.is_dir():
+        raise DataIntegrityError(
+            f"{cached} is a directory where the file {entry.name} should be. Remove it and call "
+            "the loader again."
+        )
     if cached.exists():
         return _verify(
             cached, entry, f"Delete {cached} and call the loader again to download a fresh copy."
@@ -324,11 +334,49 @@ def _where_to_get(spec: Dataset, entry: RemoteFile) -> str:
     return "To work offline: " + "; ".join(places) + "."
 
 
+def _check_is_directory_path(path: Path) -> None:
+    """Raise DatasetUnavailableError when ``path`` or a parent exists but is not a directory."""
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise DatasetUnavailableError(
+                    f"The dlbook cache {path} cannot be used: {place} is a file, not a directory. "
+                    "Set DLBOOK_DATA to a directory (or remove the file)."
+                )
+            return
+
+
+def _unwritable(cache_dir: Path, exc: OSError) -> DatasetUnavailableError:
+    return DatasetUnavailableError(
+        f"The dlbook cache {cache_dir} is not writable ({type(exc).__name__}: {exc}). "
+        "Set DLBOOK_DATA to a directory you can write to, or put the file there yourself."
+    )
+
+
+def _make_directories(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents; return the ones created, deepest first."""
+    missing = [place for place in (path, *path.parents) if not place.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _remove_empty(directories: list[Path]) -> None:
+    """Remove the directories a failed download created, if they are still empty (deepest first)."""
+    for directory in directories:
+        try:
+            directory.rmdir()
+        except OSError:  # not empty, or already gone: leave it
+            return
+
+
 def _download(spec: Dataset, entry: RemoteFile, cache_dir: Path, where: str) -> Path:
     import pooch
     import requests
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        created = _make_directories(cache_dir)
+    except OSError as exc:
+        raise _unwritable(cache_dir, exc) from exc
     try:
         # pooch writes to a temporary file in cache_dir, checks the hash, then renames it.
         path = pooch.retrieve(
@@ -339,11 +387,16 @@ def _download(spec: Dataset, entry: RemoteFile, cache_dir: Path, where: str) -> 
             progressbar=False,
         )
     except ValueError as exc:  # pooch's hash mismatch
+        _remove_empty(created)
         raise DataIntegrityError(
             f"The download of {entry.name} from {entry.url} has the wrong sha256 (expected {entry.sha256}); "
             f"nothing was written to {cache_dir}. The server may be serving another file. {where}"
         ) from exc
+    except PermissionError as exc:  # the cache is there but cannot be written
+        _remove_empty(created)
+        raise _unwritable(cache_dir, exc) from exc
     except (requests.exceptions.RequestException, OSError) as exc:
+        _remove_empty(created)
         raise DatasetUnavailableError(
             f"Could not download {entry.name} for {spec.name} from {entry.url} "
             f"({type(exc).__name__}); are you offline? {where}"
@@ -389,7 +442,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     try:
         with opener(path, "rb") as fh:
             raw = fh.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:  # zlib: a corrupt deflate body
         raise DataIntegrityError(
             f"{path} cannot be read as {'gzip' if opener is gzip.open else 'IDX'}: {exc}. "
             "It may be truncated: delete it and fetch it again."
@@ -508,7 +561,7 @@ def read_cifar10_binary(
                     fh = archive.extractfile(member)
                     assert fh is not None
                     chunks[base] = fh.read()
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise DataIntegrityError(
             f"{path} is not a readable CIFAR-10 binary archive: {exc}"
         ) from exc

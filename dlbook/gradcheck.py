@@ -259,8 +259,9 @@ def check_gradients(
         >>> rng = np.random.default_rng(0)
         >>> x, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), np.zeros(2)
         >>> loss = lambda: np.sum((x @ W + b) ** 2)
-        >>> grad_z = 2 * (x @ W + b)
-        >>> results = check_gradients(loss, {"W": W, "b": b}, {"W": x.T @ grad_z, "b": grad_z.sum(axis=0)})
+        >>> grad_output = 2 * (x @ W + b)
+        >>> grads = {"W": x.T @ grad_output, "b": grad_output.sum(axis=0)}
+        >>> results = check_gradients(loss, {"W": W, "b": b}, grads)
         >>> all(r.passed for r in results.values())
         True
     """

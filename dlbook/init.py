@@ -36,9 +36,32 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dlbook._docstrings import fill_docstring
 from dlbook.validation import check_positive_int, check_rng
 
 __all__ = ["xavier_uniform", "xavier_normal", "he_uniform", "he_normal"]
+
+
+#: The Args, Returns, Shape and Raises sections the four functions share, said once.
+_SHARED_SECTIONS = """
+Args:
+    fan_in: the number of inputs of each unit.
+    fan_out: the number of outputs.
+    rng: the random generator.
+    shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
+
+Returns:
+    A float64 array of weights.
+
+Shape:
+    ``(fan_in, fan_out)``, or ``shape``.
+
+Raises:
+    TypeError: if a fan or a size is not an integer, or ``rng`` is not a
+        ``np.random.Generator``.
+    ValueError: if a fan or a size is smaller than 1.
+"""
+_shared_docstring = fill_docstring(shared_sections=_SHARED_SECTIONS)
 
 
 def _check_arguments(
@@ -63,6 +86,7 @@ def _check_arguments(
     )
 
 
+@_shared_docstring
 def xavier_uniform(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -71,22 +95,7 @@ def xavier_uniform(
     The variance is ``a**2 / 3 = 2 / (fan_in + fan_out)``, as for ``torch.nn.init.xavier_uniform_``
     with its default gain of 1.
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> W = xavier_uniform(3, 2, np.random.default_rng(0))
@@ -98,6 +107,7 @@ def xavier_uniform(
     return rng.uniform(-bound, bound, size=shape)
 
 
+@_shared_docstring
 def xavier_normal(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -106,22 +116,7 @@ def xavier_normal(
     The standard deviation is ``sqrt(2 / (fan_in + fan_out))``, as for
     ``torch.nn.init.xavier_normal_`` with its default gain of 1 (not truncated).
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> xavier_normal(2, 3, np.random.default_rng(0), shape=(3, 2)).shape
@@ -132,6 +127,7 @@ def xavier_normal(
     return rng.normal(0.0, std, size=shape)
 
 
+@_shared_docstring
 def he_uniform(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -141,22 +137,7 @@ def he_uniform(
     ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")`` (fan-in mode).
     ``fan_out`` only sets the default shape.
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> W = he_uniform(6, 4, np.random.default_rng(0))
@@ -168,6 +149,7 @@ def he_uniform(
     return rng.uniform(-bound, bound, size=shape)
 
 
+@_shared_docstring
 def he_normal(
     fan_in: int, fan_out: int, rng: np.random.Generator, *, shape: int | Sequence[int] | None = None
 ) -> np.ndarray:
@@ -177,22 +159,7 @@ def he_normal(
     ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")`` (fan-in mode, not
     truncated). ``fan_out`` only sets the default shape.
 
-    Args:
-        fan_in: the number of inputs of each unit.
-        fan_out: the number of outputs.
-        rng: the random generator.
-        shape: the shape of the result; ``(fan_in, fan_out)`` when omitted.
-
-    Returns:
-        A float64 array of weights.
-
-    Shape:
-        ``(fan_in, fan_out)``, or ``shape``.
-
-    Raises:
-        TypeError: if a fan or a size is not an integer, or ``rng`` is not a
-            ``np.random.Generator``.
-        ValueError: if a fan or a size is smaller than 1.
+    {shared_sections}
 
     Example:
         >>> kernel = he_normal(3 * 3 * 3, 16 * 3 * 3, np.random.default_rng(0), shape=(16, 3, 3, 3))

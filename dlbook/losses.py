@@ -33,8 +33,9 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlbook._docstrings import fill_docstring
 from dlbook.activations import log_softmax, sigmoid, softmax
-from dlbook.validation import as_array, check_choice, check_positive_number
+from dlbook.validation import as_array, as_float_array, check_choice, check_positive_number
 
 __all__ = [
     "LOG_EPS",
@@ -70,18 +71,12 @@ _BCE_GRAD_EPS = 1e-12
 # --------------------------------------------------------------------------- input checks
 
 
-def _as_float(value: ArrayLike, name: str) -> np.ndarray:
-    """Return ``value`` as a floating-point array (integers and booleans become float64)."""
-    arr = as_array(value, name)
-    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
-
-
 def _same_shape(
     prediction: ArrayLike, target: ArrayLike, pred_name: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return prediction and target as float arrays after checking they have the same, non-empty shape."""
-    pred = _as_float(prediction, pred_name)
-    tgt = _as_float(target, "target")
+    pred = as_float_array(prediction, pred_name)
+    tgt = as_float_array(target, "target")
     if pred.shape != tgt.shape:
         raise ValueError(
             f"{pred_name} and target must have the same shape; got {pred_name} {pred.shape} and target {tgt.shape}"
@@ -99,8 +94,56 @@ def _check_unit_interval(values: np.ndarray, name: str) -> None:
         )
 
 
-def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.ndarray:
-    """Return class targets as an (N, K) float array: integer labels become one-hot rows."""
+def _categorical_sections(scores: str, *, grad: bool, eps: str = "") -> str:
+    """Args, Returns, Shape and Raises of a categorical cross-entropy or its gradient, said once.
+
+    ``scores`` is ``"probs"`` or ``"logits"``; ``eps`` documents the clipping argument, if any.
+    """
+    scores_doc = {
+        "probs": "predicted class probabilities (rows usually sum to 1), in [0, 1].",
+        "logits": "raw class scores :math:`z`.",
+    }[scores]
+    if grad:
+        targets = "integer class labels in [0, K - 1], or target probabilities per row."
+        reduction = '``"mean"`` (divide by N), ``"sum"`` or ``"none"``.'
+        symbol = "p" if scores == "probs" else "z"
+        returns = f":math:`\\partial L / \\partial {symbol}`."
+        output = "(N, K)."
+    else:
+        targets = (
+            "integer class labels in [0, K - 1], or target probabilities (one-hot or soft) per row."
+        )
+        reduction = '``"mean"`` (over the N examples), ``"sum"`` or ``"none"``.'
+        returns = 'A float, or the N per-example losses for ``"none"``.'
+        output = 'a float, or (N,) for ``"none"``.'
+    bad_values = (
+        ", a label is out of range or a probability lies outside [0, 1]."
+        if scores == "probs"
+        else " or a label is out of range."
+    )
+    eps_line = f"\n    eps: {eps}" if eps else ""
+    return f"""
+Args:
+    {scores}: {scores_doc}
+    target: {targets}
+    reduction: {reduction}{eps_line}
+
+Returns:
+    {returns}
+
+Shape:
+    {scores}: (N, K). target: (N,) integers or (N, K). Output: {output}
+
+Raises:
+    TypeError: if 1-D labels are not integers.
+    ValueError: if the shapes do not fit{bad_values}
+"""
+
+
+def _class_targets(
+    target: ArrayLike, n_examples: int, n_classes: int, dtype: np.dtype
+) -> np.ndarray:
+    """Return class targets as an (N, K) array of the scores' float ``dtype``: labels become one-hot rows."""
     tgt = as_array(target, "target")
     expected = (
         f"integer class labels of shape (N,) = ({n_examples},) or class probabilities "
@@ -116,9 +159,9 @@ def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.nda
                 f"class labels must lie in [0, {n_classes - 1}] for {n_classes} classes; "
                 f"got values from {tgt.min()} to {tgt.max()}"
             )
-        return np.eye(n_classes)[tgt]  # (N, K) one-hot rows
+        return np.eye(n_classes, dtype=dtype)[tgt]  # (N, K) one-hot rows
     if tgt.shape == (n_examples, n_classes):
-        tgt = tgt.astype(np.float64) if tgt.dtype.kind != "f" else tgt
+        tgt = tgt.astype(dtype)
         _check_unit_interval(tgt, "target")
         return tgt
     raise ValueError(f"target must be {expected}; got shape {tgt.shape}")
@@ -126,7 +169,7 @@ def _class_targets(target: ArrayLike, n_examples: int, n_classes: int) -> np.nda
 
 def _as_scores(value: ArrayLike, name: str) -> np.ndarray:
     """Return an (N, K) float array of probabilities or logits with N, K >= 1."""
-    arr = _as_float(value, name)
+    arr = as_float_array(value, name)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(
             f"{name} must have shape (N, K) with N, K >= 1 (examples x classes); got shape {arr.shape}"
@@ -155,22 +198,48 @@ def _grad_scale(reduction: str, count: int) -> float:
 # --------------------------------------------------------------------------- regression losses
 
 
+def _regression_sections(errors: str) -> str:
+    """The Args, Returns, Shape and Raises sections of a regression loss, said once."""
+    return rf"""
+Args:
+    prediction: the predictions :math:`\hat y`.
+    target: the targets :math:`y`, same shape.
+    reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the {errors} errors themselves).
+
+Returns:
+    A float, or an array of {errors} errors for ``"none"``.
+
+Shape:
+    prediction and target: the same shape, any. Output: a float, or that shape for ``"none"``.
+
+Raises:
+    ValueError: if the shapes differ, the inputs are empty or ``reduction`` is unknown.
+"""
+
+
+#: The same sections for the gradient of a regression loss.
+_REGRESSION_GRAD_SECTIONS = r"""
+Args:
+    prediction: the predictions :math:`\hat y`.
+    target: the targets :math:`y`, same shape.
+    reduction: ``"mean"`` (divide by the number of entries n), ``"sum"`` or ``"none"`` (no division).
+
+Returns:
+    :math:`\partial L / \partial \hat y`.
+
+Shape:
+    Output has the shape of ``prediction``.
+
+Raises:
+    ValueError: if the shapes differ, the inputs are empty or ``reduction`` is unknown.
+"""
+
+
+@fill_docstring(sections=_regression_sections("squared"))
 def mse(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> float | np.ndarray:
     r"""Mean squared error :math:`\frac{1}{n}\sum_i (\hat y_i - y_i)^2` over all n entries.
 
-    Args:
-        prediction: the predictions :math:`\hat y`.
-        target: the targets :math:`y`, same shape.
-        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the squared errors themselves).
-
-    Returns:
-        A float, or an array of squared errors for ``"none"``.
-
-    Shape:
-        prediction and target: the same shape, any. Output: a float, or that shape for ``"none"``.
-
-    Raises:
-        ValueError: if the shapes differ, the inputs are empty or ``reduction`` is unknown.
+    {sections}
 
     Example:
         >>> print(mse([1.0, 2.0, 4.0], [1.0, 3.0, 2.0]))
@@ -180,22 +249,11 @@ def mse(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> fl
     return _reduce((pred - tgt) ** 2, reduction, pred.size)
 
 
+@fill_docstring(sections=_REGRESSION_GRAD_SECTIONS)
 def mse_grad(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`mse` with respect to the prediction: :math:`\frac{2}{n}(\hat y - y)`.
 
-    Args:
-        prediction: the predictions :math:`\hat y`.
-        target: the targets :math:`y`, same shape.
-        reduction: ``"mean"`` (divide by the number of entries n), ``"sum"`` or ``"none"`` (no division).
-
-    Returns:
-        :math:`\partial L / \partial \hat y`.
-
-    Shape:
-        Output has the shape of ``prediction``.
-
-    Raises:
-        ValueError: if the shapes differ, the inputs are empty or ``reduction`` is unknown.
+    {sections}
 
     Example:
         >>> print(np.round(mse_grad([1.0, 2.0, 4.0], [1.0, 3.0, 2.0]), 4))
@@ -205,22 +263,11 @@ def mse_grad(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") 
     return 2.0 * (pred - tgt) * _grad_scale(reduction, pred.size)
 
 
+@fill_docstring(sections=_regression_sections("absolute"))
 def mae(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> float | np.ndarray:
     r"""Mean absolute error :math:`\frac{1}{n}\sum_i |\hat y_i - y_i|` (PyTorch's ``l1_loss``).
 
-    Args:
-        prediction: the predictions :math:`\hat y`.
-        target: the targets :math:`y`, same shape.
-        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the absolute errors themselves).
-
-    Returns:
-        A float, or an array of absolute errors for ``"none"``.
-
-    Shape:
-        prediction and target: the same shape, any. Output: a float, or that shape for ``"none"``.
-
-    Raises:
-        ValueError: if the shapes differ, the inputs are empty or ``reduction`` is unknown.
+    {sections}
 
     Example:
         >>> print(mae([1.0, 2.0, 4.0], [1.0, 3.0, 2.0]))
@@ -230,24 +277,13 @@ def mae(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> fl
     return _reduce(np.abs(pred - tgt), reduction, pred.size)
 
 
+@fill_docstring(sections=_REGRESSION_GRAD_SECTIONS)
 def mae_grad(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`mae`: :math:`\frac{1}{n}\,\mathrm{sign}(\hat y - y)`, using 0 where :math:`\hat y = y`.
 
     The absolute value has no derivative at 0; like PyTorch we use 0 there.
 
-    Args:
-        prediction: the predictions :math:`\hat y`.
-        target: the targets :math:`y`, same shape.
-        reduction: ``"mean"`` (divide by the number of entries n), ``"sum"`` or ``"none"``.
-
-    Returns:
-        :math:`\partial L / \partial \hat y`.
-
-    Shape:
-        Output has the shape of ``prediction``.
-
-    Raises:
-        ValueError: if the shapes differ, the inputs are empty or ``reduction`` is unknown.
+    {sections}
 
     Example:
         >>> print(np.round(mae_grad([1.0, 2.0, 4.0], [1.0, 3.0, 2.0]), 4))
@@ -417,6 +453,11 @@ def binary_cross_entropy_with_logits_grad(
 # --------------------------------------------------------------------------- categorical cross-entropy
 
 
+@fill_docstring(
+    sections=_categorical_sections(
+        "probs", grad=False, eps="the clipping epsilon, a positive number."
+    )
+)
 def categorical_cross_entropy(
     probs: ArrayLike, target: ArrayLike, reduction: str = "mean", eps: float = LOG_EPS
 ) -> float | np.ndarray:
@@ -429,21 +470,7 @@ def categorical_cross_entropy(
     100 with the default :math:`\epsilon = e^{-100}` instead of ``inf``. Prefer
     :func:`categorical_cross_entropy_with_logits` when you have logits.
 
-    Args:
-        probs: predicted class probabilities (rows usually sum to 1), in [0, 1].
-        target: integer class labels in [0, K - 1], or target probabilities (one-hot or soft) per row.
-        reduction: ``"mean"`` (over the N examples), ``"sum"`` or ``"none"``.
-        eps: the clipping epsilon, a positive number.
-
-    Returns:
-        A float, or the N per-example losses for ``"none"``.
-
-    Shape:
-        probs: (N, K). target: (N,) integers or (N, K). Output: a float, or (N,) for ``"none"``.
-
-    Raises:
-        TypeError: if 1-D labels are not integers.
-        ValueError: if the shapes do not fit, a label is out of range or a probability lies outside [0, 1].
+    {sections}
 
     Example:
         >>> probs = [[0.1, 0.3, 0.6], [0.05, 0.9, 0.05]]
@@ -454,12 +481,19 @@ def categorical_cross_entropy(
     """
     p = _as_scores(probs, "probs")
     _check_unit_interval(p, "probs")
-    y = _class_targets(target, *p.shape)  # (N, K)
+    y = _class_targets(target, *p.shape, p.dtype)  # (N, K)
     eps = check_positive_number(eps, "eps")
     per_example = -np.sum(y * np.log(np.maximum(p, eps)), axis=1)  # (N,)
     return _reduce(per_example, reduction, p.shape[0])
 
 
+@fill_docstring(
+    sections=_categorical_sections(
+        "probs",
+        grad=True,
+        eps="lower bound of the probabilities in the denominator, a positive number.",
+    )
+)
 def categorical_cross_entropy_grad(
     probs: ArrayLike, target: ArrayLike, reduction: str = "mean", eps: float = LOG_EPS
 ) -> np.ndarray:
@@ -470,21 +504,7 @@ def categorical_cross_entropy_grad(
     gets a (negative) gradient; the coupling between classes comes from the
     softmax before it (see :func:`categorical_cross_entropy_with_logits_grad`).
 
-    Args:
-        probs: predicted class probabilities, in [0, 1].
-        target: integer class labels in [0, K - 1], or target probabilities per row.
-        reduction: ``"mean"`` (divide by N), ``"sum"`` or ``"none"``.
-        eps: lower bound of the probabilities in the denominator, a positive number.
-
-    Returns:
-        :math:`\partial L / \partial p`.
-
-    Shape:
-        probs: (N, K). target: (N,) integers or (N, K). Output: (N, K).
-
-    Raises:
-        TypeError: if 1-D labels are not integers.
-        ValueError: if the shapes do not fit, a label is out of range or a probability lies outside [0, 1].
+    {sections}
 
     Example:
         >>> grad = categorical_cross_entropy_grad([[0.1, 0.3, 0.6]], [1])
@@ -495,12 +515,13 @@ def categorical_cross_entropy_grad(
     """
     p = _as_scores(probs, "probs")
     _check_unit_interval(p, "probs")
-    y = _class_targets(target, *p.shape)  # (N, K)
+    y = _class_targets(target, *p.shape, p.dtype)  # (N, K)
     eps = check_positive_number(eps, "eps")
     grad = -y / np.maximum(p, eps) * _grad_scale(reduction, p.shape[0])  # (N, K)
     return grad + 0.0  # adding 0.0 turns the -0.0 of the zero targets into 0.0 (tidier printing)
 
 
+@fill_docstring(sections=_categorical_sections("logits", grad=False))
 def categorical_cross_entropy_with_logits(
     logits: ArrayLike, target: ArrayLike, reduction: str = "mean"
 ) -> float | np.ndarray:
@@ -511,20 +532,7 @@ def categorical_cross_entropy_with_logits(
     so no probability is ever rounded to 0 before its logarithm is taken. This is
     PyTorch's ``F.cross_entropy`` (``log_softmax`` followed by ``nll_loss``).
 
-    Args:
-        logits: raw class scores :math:`z`.
-        target: integer class labels in [0, K - 1], or target probabilities (one-hot or soft) per row.
-        reduction: ``"mean"`` (over the N examples), ``"sum"`` or ``"none"``.
-
-    Returns:
-        A float, or the N per-example losses for ``"none"``.
-
-    Shape:
-        logits: (N, K). target: (N,) integers or (N, K). Output: a float, or (N,) for ``"none"``.
-
-    Raises:
-        TypeError: if 1-D labels are not integers.
-        ValueError: if the shapes do not fit or a label is out of range.
+    {sections}
 
     Example:
         >>> logits = [[1000.0, -1000.0], [0.0, 0.0]]
@@ -533,11 +541,12 @@ def categorical_cross_entropy_with_logits(
         [2000.0, 0.6931]
     """
     z = _as_scores(logits, "logits")
-    y = _class_targets(target, *z.shape)  # (N, K)
+    y = _class_targets(target, *z.shape, z.dtype)  # (N, K)
     per_example = -np.sum(y * log_softmax(z, axis=1), axis=1)  # (N,)
     return _reduce(per_example, reduction, z.shape[0])
 
 
+@fill_docstring(sections=_categorical_sections("logits", grad=True))
 def categorical_cross_entropy_with_logits_grad(
     logits: ArrayLike, target: ArrayLike, reduction: str = "mean"
 ) -> np.ndarray:
@@ -548,20 +557,7 @@ def categorical_cross_entropy_with_logits_grad(
     :math:`p = \mathrm{softmax}(z)`; for labels or target rows summing to 1 this is
     the famous :math:`p - y`. For ``"mean"`` it is divided by N.
 
-    Args:
-        logits: raw class scores :math:`z`.
-        target: integer class labels in [0, K - 1], or target probabilities per row.
-        reduction: ``"mean"`` (divide by N), ``"sum"`` or ``"none"``.
-
-    Returns:
-        :math:`\partial L / \partial z`.
-
-    Shape:
-        logits: (N, K). target: (N,) integers or (N, K). Output: (N, K).
-
-    Raises:
-        TypeError: if 1-D labels are not integers.
-        ValueError: if the shapes do not fit or a label is out of range.
+    {sections}
 
     Example:
         >>> print(np.round(categorical_cross_entropy_with_logits_grad([[0.0, 0.0], [0.0, 0.0]], [1, 0]), 4))
@@ -569,7 +565,7 @@ def categorical_cross_entropy_with_logits_grad(
          [-0.25  0.25]]
     """
     z = _as_scores(logits, "logits")
-    y = _class_targets(target, *z.shape)  # (N, K)
+    y = _class_targets(target, *z.shape, z.dtype)  # (N, K)
     p = softmax(z, axis=1)  # (N, K)
     target_mass = np.sum(y, axis=1, keepdims=True)  # (N, 1), 1 for labels and one-hot rows
     return (p * target_mass - y) * _grad_scale(reduction, z.shape[0])

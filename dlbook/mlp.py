@@ -45,13 +45,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from dlbook.activations import ACTIVATIONS, sigmoid, sigmoid_grad, softmax, softmax_backward
+from dlbook.init import he_normal, xavier_uniform
 from dlbook.losses import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
@@ -60,7 +61,7 @@ from dlbook.losses import (
     mse,
     mse_grad,
 )
-from dlbook.validation import as_array, check_choice, check_positive_int
+from dlbook.validation import as_float_array, check_choice, check_positive_int, check_rng
 
 __all__ = [
     "INITS",
@@ -68,6 +69,7 @@ __all__ = [
     "MLP",
     "MLPCache",
     "OUTPUTS",
+    "DenseGradients",
     "count_parameters",
     "dense_backward",
     "dense_forward",
@@ -80,17 +82,10 @@ __all__ = [
 #: Parameters of an MLP: one ``(W, b)`` pair per layer, W of shape (n_in, n_out), b of shape (n_out,).
 Params = list[tuple[np.ndarray, np.ndarray]]
 
-#: Weight initialisations understood by :func:`init_mlp`.
-INITS = ("he", "xavier")
-#: Output functions of the last layer.
-OUTPUTS = ("identity", "sigmoid", "softmax")
-#: Losses understood by :func:`mlp_loss` and :func:`mlp_backward`; the cross-entropies take the logits.
-LOSSES = ("mse", "binary_cross_entropy_with_logits", "categorical_cross_entropy_with_logits")
-#: Output functions that make sense with each loss (``"identity"`` means the network returns logits).
-_OUTPUTS_FOR_LOSS = {
-    "mse": OUTPUTS,
-    "binary_cross_entropy_with_logits": ("sigmoid", "identity"),
-    "categorical_cross_entropy_with_logits": ("softmax", "identity"),
+#: Weight initialisations understood by :func:`init_mlp`: name -> function of :mod:`dlbook.init`.
+INITS: dict[str, Callable[[int, int, np.random.Generator], np.ndarray]] = {
+    "he": he_normal,  # N(0, 2 / n_in), for ReLU-like activations
+    "xavier": xavier_uniform,  # U(-a, a) with a = sqrt(6 / (n_in + n_out)), for tanh and sigmoid
 }
 
 
@@ -107,27 +102,99 @@ class MLPCache(NamedTuple):
     output: str
 
 
+class DenseGradients(NamedTuple):
+    """Gradients of a loss with respect to the three arguments of :func:`dense_forward`."""
+
+    grad_input: np.ndarray
+    """``(N, in)``"""
+    grad_weight: np.ndarray
+    """``(in, out)``"""
+    grad_bias: np.ndarray
+    """``(out,)``"""
+
+
+# --------------------------------------------------------------------------- output functions and losses
+
+
+def _identity_backward(grad_output: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return grad_output
+
+
+def _sigmoid_backward(grad_output: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return grad_output * sigmoid_grad(z)
+
+
+def _softmax_backward(grad_output: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return softmax_backward(grad_output, a, axis=1)
+
+
+class _Output(NamedTuple):
+    forward: Callable[[np.ndarray], np.ndarray]  # Z^(L) -> A^(L)
+    backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (dL/dA, Z, A) -> dL/dZ
+
+
+#: Output functions of the last layer: name -> (forward, backward).
+OUTPUTS: dict[str, _Output] = {
+    "identity": _Output(np.copy, _identity_backward),
+    "sigmoid": _Output(sigmoid, _sigmoid_backward),
+    "softmax": _Output(lambda z: softmax(z, axis=1), _softmax_backward),
+}
+
+
+def _output_delta(cache: MLPCache, grad_output: np.ndarray) -> np.ndarray:
+    """Backpropagate dL/dA^(L) through the output function to get Delta^(L) = dL/dZ^(L)."""
+    backward = OUTPUTS[cache.output].backward
+    return backward(grad_output, cache.pre_activations[-1], cache.activations[-1])
+
+
+class _Loss(NamedTuple):
+    value: Callable[[MLPCache, ArrayLike], float]  # the mean loss of the cached batch
+    delta: Callable[[MLPCache, ArrayLike], np.ndarray]  # Delta^(L) = dL/dZ^(L)
+    outputs: tuple[str, ...]  # the output functions it suits
+    predict: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (logits, output) -> predictions
+
+
+#: Losses understood by :func:`mlp_loss` and :func:`mlp_backward`: name -> ``_Loss``.
+#: The cross-entropies take the logits :math:`Z^{(L)}`, so their error is :math:`(P - Y)/N`
+#: (divided by :math:`N n_L` for binary cross-entropy) without dividing by probabilities.
+LOSSES: dict[str, _Loss] = {
+    "mse": _Loss(
+        value=lambda cache, y: mse(cache.activations[-1], y),
+        delta=lambda cache, y: _output_delta(cache, mse_grad(cache.activations[-1], y)),
+        outputs=tuple(OUTPUTS),
+        predict=lambda logits, out: out,
+    ),
+    "binary_cross_entropy_with_logits": _Loss(
+        value=lambda cache, y: binary_cross_entropy_with_logits(cache.pre_activations[-1], y),
+        delta=lambda cache, y: binary_cross_entropy_with_logits_grad(cache.pre_activations[-1], y),
+        outputs=("sigmoid", "identity"),
+        predict=lambda logits, out: (logits > 0).astype(int),  # sigmoid(z) > 0.5 exactly when z > 0
+    ),
+    "categorical_cross_entropy_with_logits": _Loss(
+        value=lambda cache, y: categorical_cross_entropy_with_logits(cache.pre_activations[-1], y),
+        delta=lambda cache, y: categorical_cross_entropy_with_logits_grad(
+            cache.pre_activations[-1], y
+        ),
+        outputs=("softmax", "identity"),
+        predict=lambda logits, out: np.argmax(logits, axis=1),
+    ),
+}
+
+
 # --------------------------------------------------------------------------- input checks
 
 
-def _as_float(value: ArrayLike, name: str, ndim: int) -> np.ndarray:
-    """Return ``value`` as a float array with ``ndim`` dimensions."""
-    arr = as_array(value, name, ndim=ndim)
-    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
-
-
-def _check_dense_shapes(
-    x: np.ndarray, W: np.ndarray, b: np.ndarray | None, x_name: str = "x"
-) -> None:
-    """Check that x (N, in), W (in, out) and b (out,) fit together; name the shapes otherwise."""
-    if x.shape[1] != W.shape[0]:
+def _check_dense_shapes(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
+    """Check that x (N, in), weight (in, out) and bias (out,) fit together; name the shapes otherwise."""
+    if x.shape[1] != weight.shape[0]:
         raise ValueError(
-            f"{x_name} has {x.shape[1]} features per row but W expects {W.shape[0]} inputs: "
-            f"got {x_name} (N, in) = {x.shape} and W (in, out) = {W.shape}"
+            f"x has {x.shape[1]} features per row but weight expects {weight.shape[0]} inputs: "
+            f"got x (N, in) = {x.shape} and weight (in, out) = {weight.shape}"
         )
-    if b is not None and b.shape != (W.shape[1],):
+    if bias is not None and bias.shape != (weight.shape[1],):
         raise ValueError(
-            f"b must have shape (out,) = ({W.shape[1]},) to match W (in, out) = {W.shape}; got b {b.shape}"
+            f"bias must have shape (out,) = ({weight.shape[1]},) to match weight (in, out) = "
+            f"{weight.shape}; got bias {bias.shape}"
         )
 
 
@@ -141,8 +208,8 @@ def _check_params(params: Params) -> Params:
     for layer, pair in enumerate(params, start=1):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(f"params[{layer - 1}] must be a (W, b) pair; got {type(pair).__name__}")
-        W = _as_float(pair[0], f"W{layer}", ndim=2)
-        b = _as_float(pair[1], f"b{layer}", ndim=1)
+        W = as_float_array(pair[0], f"W{layer}", ndim=2)
+        b = as_float_array(pair[1], f"b{layer}", ndim=1)
         if b.shape != (W.shape[1],):
             raise ValueError(
                 f"b{layer} must have shape ({W.shape[1]},) to match W{layer} {W.shape}; got b{layer} {b.shape}"
@@ -159,60 +226,55 @@ def _check_params(params: Params) -> Params:
 
 def _check_loss_output(loss: str, output: str) -> None:
     """Check the loss name and that the output function suits it."""
-    check_choice(loss, "loss", LOSSES)
-    if output not in _OUTPUTS_FOR_LOSS[loss]:
-        allowed = " or ".join(repr(o) for o in _OUTPUTS_FOR_LOSS[loss])
+    check_choice(loss, "loss", tuple(LOSSES))
+    if output not in LOSSES[loss].outputs:
+        allowed = " or ".join(repr(o) for o in LOSSES[loss].outputs)
         raise ValueError(f"loss {loss!r} needs output {allowed}; got output {output!r}")
-
-
-def _as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """Return a NumPy Generator from a Generator, a seed or None (fresh entropy)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(
-        f"rng must be a numpy.random.Generator, an integer seed or None; got {type(rng).__name__}"
-    )
 
 
 # --------------------------------------------------------------------------- a dense layer
 
 
-def dense_forward(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.ndarray:
+def dense_forward(x: ArrayLike, weight: ArrayLike, bias: ArrayLike) -> np.ndarray:
     r"""Forward pass of a dense (fully connected) layer: :math:`Z = X W + b`.
 
     Args:
         x: a batch of inputs, one example per row.
-        W: the weights, one column per output unit.
-        b: the biases, added to every row.
+        weight: the weights :math:`W`, one column per output unit.
+        bias: the biases :math:`b`, added to every row.
 
     Returns:
         The pre-activations Z.
 
     Shape:
-        x: (N, in). W: (in, out). b: (out,). Output: (N, out).
+        x: (N, in). weight: (in, out). bias: (out,). Output: (N, out).
 
     Raises:
         ValueError: if the shapes do not fit together (the message names them).
 
     Example:
         >>> x = np.array([[1.0, 2.0]])
-        >>> W = np.array([[1.0, 0.0, -1.0], [0.5, 1.0, 0.0]])
-        >>> print(dense_forward(x, W, np.array([0.0, 0.0, 1.0])))
+        >>> weight = np.array([[1.0, 0.0, -1.0], [0.5, 1.0, 0.0]])
+        >>> print(dense_forward(x, weight, np.array([0.0, 0.0, 1.0])))
         [[2. 2. 0.]]
     """
-    x = _as_float(x, "x", ndim=2)
-    W = _as_float(W, "W", ndim=2)
-    b = _as_float(b, "b", ndim=1)
-    _check_dense_shapes(x, W, b)
-    return x @ W + b  # (N, in) @ (in, out) + (out,) -> (N, out)
+    x = as_float_array(x, "x", ndim=2)
+    weight = as_float_array(weight, "weight", ndim=2)
+    bias = as_float_array(bias, "bias", ndim=1)
+    _check_dense_shapes(x, weight, bias)
+    return x @ weight + bias  # (N, in) @ (in, out) + (out,) -> (N, out)
 
 
-def dense_backward(
-    grad_z: ArrayLike, x: ArrayLike, W: ArrayLike
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Backward pass of a dense layer: the gradients with respect to x, W and b.
+def _dense_backward(grad_output: np.ndarray, x: np.ndarray, W: np.ndarray) -> DenseGradients:
+    """The three products of :func:`dense_backward`, on checked arrays."""
+    grad_input = grad_output @ W.T  # (N, out) @ (out, in) -> (N, in)
+    grad_weight = x.T @ grad_output  # (in, N) @ (N, out) -> (in, out)
+    grad_bias = grad_output.sum(axis=0)  # (out,)
+    return DenseGradients(grad_input, grad_weight, grad_bias)
+
+
+def dense_backward(grad_output: ArrayLike, x: ArrayLike, weight: ArrayLike) -> DenseGradients:
+    r"""Backward pass of a dense layer: the gradients with respect to x, the weight and the bias.
 
     With :math:`G = \partial L / \partial Z` for :math:`Z = X W + b`:
 
@@ -221,39 +283,37 @@ def dense_backward(
     - :math:`\partial L / \partial b = \sum_n G_{n,:}` (out,): b is added to every row.
 
     Args:
-        grad_z: the upstream gradient :math:`G`.
+        grad_output: the upstream gradient :math:`G`.
         x: the layer's input from the forward pass.
-        W: the layer's weights.
+        weight: the layer's weights :math:`W`.
 
     Returns:
-        ``(grad_x, grad_W, grad_b)``.
+        ``DenseGradients(grad_input, grad_weight, grad_bias)``.
 
     Shape:
-        grad_z: (N, out). x: (N, in). W: (in, out). Outputs: (N, in), (in, out), (out,).
+        grad_output: (N, out). x: (N, in). weight: (in, out). Returns arrays shaped
+        (N, in), (in, out) and (out,).
 
     Raises:
         ValueError: if the shapes do not fit together (the message names them).
 
     Example:
-        >>> grad_x, grad_W, grad_b = dense_backward(np.ones((2, 3)), np.ones((2, 4)), np.ones((4, 3)))
-        >>> grad_x.shape, grad_W.shape, grad_b.shape
+        >>> grads = dense_backward(np.ones((2, 3)), np.ones((2, 4)), np.ones((4, 3)))
+        >>> grads.grad_input.shape, grads.grad_weight.shape, grads.grad_bias.shape
         ((2, 4), (4, 3), (3,))
-        >>> print(grad_b)
+        >>> print(grads.grad_bias)
         [2. 2. 2.]
     """
-    grad_z = _as_float(grad_z, "grad_z", ndim=2)
-    x = _as_float(x, "x", ndim=2)
-    W = _as_float(W, "W", ndim=2)
-    _check_dense_shapes(x, W, None)
-    if grad_z.shape != (x.shape[0], W.shape[1]):
+    grad_output = as_float_array(grad_output, "grad_output", ndim=2)
+    x = as_float_array(x, "x", ndim=2)
+    weight = as_float_array(weight, "weight", ndim=2)
+    _check_dense_shapes(x, weight, None)
+    if grad_output.shape != (x.shape[0], weight.shape[1]):
         raise ValueError(
-            f"grad_z must have shape (N, out) = ({x.shape[0]}, {W.shape[1]}) for x {x.shape} and W {W.shape}; "
-            f"got grad_z {grad_z.shape}"
+            f"grad_output must have shape (N, out) = ({x.shape[0]}, {weight.shape[1]}) for x "
+            f"{x.shape} and weight {weight.shape}; got grad_output {grad_output.shape}"
         )
-    grad_x = grad_z @ W.T  # (N, out) @ (out, in) -> (N, in)
-    grad_W = x.T @ grad_z  # (in, N) @ (N, out) -> (in, out)
-    grad_b = grad_z.sum(axis=0)  # (out,)
-    return grad_x, grad_W, grad_b
+    return _dense_backward(grad_output, x, weight)
 
 
 # --------------------------------------------------------------------------- building an MLP
@@ -331,29 +391,16 @@ def init_mlp(
         [((2, 4), (4,)), ((4, 2), (2,))]
     """
     sizes = _check_layer_sizes(layer_sizes)
-    check_choice(init, "init", INITS)
-    generator = _as_rng(rng)
-    params = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        if init == "he":
-            W = generator.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
-        else:
-            limit = np.sqrt(6.0 / (n_in + n_out))
-            W = generator.uniform(-limit, limit, size=(n_in, n_out))
-        params.append((W, np.zeros(n_out)))
-    return params
+    check_choice(init, "init", tuple(INITS))
+    generator = check_rng(rng, allow_seed=True)
+    draw = INITS[init]
+    return [
+        (draw(n_in, n_out, generator), np.zeros(n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 # --------------------------------------------------------------------------- forward, loss, backward
-
-
-def _apply_output(z: np.ndarray, output: str) -> np.ndarray:
-    """Apply the output function to the last layer's pre-activation."""
-    if output == "sigmoid":
-        return sigmoid(z)
-    if output == "softmax":
-        return softmax(z, axis=1)
-    return z.copy()
 
 
 def mlp_forward(
@@ -389,8 +436,8 @@ def mlp_forward(
     """
     params = _check_params(params)
     check_choice(activation, "activation", tuple(ACTIVATIONS))
-    check_choice(output, "output", OUTPUTS)
-    x = _as_float(x, "x", ndim=2)
+    check_choice(output, "output", tuple(OUTPUTS))
+    x = as_float_array(x, "x", ndim=2)
     n_inputs = params[0][0].shape[0]
     if x.shape[1] != n_inputs:
         raise ValueError(
@@ -401,7 +448,7 @@ def mlp_forward(
     for layer, (W, b) in enumerate(params, start=1):
         z = activations[-1] @ W + b  # (N, n_{l-1}) @ (n_{l-1}, n_l) + (n_l,) -> (N, n_l)
         pre_activations.append(z)
-        activations.append(f(z) if layer < len(params) else _apply_output(z, output))
+        activations.append(f(z) if layer < len(params) else OUTPUTS[output].forward(z))
     return activations[-1], MLPCache(pre_activations, activations, activation, output)
 
 
@@ -435,34 +482,20 @@ def mlp_loss(cache: MLPCache, targets: ArrayLike, loss: str = "mse") -> float:
         1.0986
     """
     _check_loss_output(loss, cache.output)
-    if loss == "mse":
-        return mse(cache.activations[-1], targets)
-    if loss == "binary_cross_entropy_with_logits":
-        return binary_cross_entropy_with_logits(cache.pre_activations[-1], targets)
-    return categorical_cross_entropy_with_logits(cache.pre_activations[-1], targets)
-
-
-def _output_delta(cache: MLPCache, grad_out: np.ndarray) -> np.ndarray:
-    """Backpropagate dL/dA^(L) through the output function to get Delta^(L) = dL/dZ^(L)."""
-    z_last, a_last = cache.pre_activations[-1], cache.activations[-1]
-    if cache.output == "sigmoid":
-        return grad_out * sigmoid_grad(z_last)
-    if cache.output == "softmax":
-        return softmax_backward(grad_out, a_last, axis=1)
-    return grad_out
+    return LOSSES[loss].value(cache, targets)
 
 
 def mlp_backward(
     params: Params,
     cache: MLPCache,
-    grad_out: ArrayLike | None = None,
+    grad_output: ArrayLike | None = None,
     *,
     targets: ArrayLike | None = None,
     loss: str | None = None,
 ) -> Params:
     r"""Backward pass of an MLP: the gradient of the loss for every W and b.
 
-    Give either ``grad_out`` (:math:`\partial L / \partial A^{(L)}`, the gradient with
+    Give either ``grad_output`` (:math:`\partial L / \partial A^{(L)}`, the gradient with
     respect to the network output, from any loss) or ``targets`` and ``loss``. With a
     cross-entropy loss the error of the last layer is taken straight from the logits,
     :math:`\Delta^{(L)} = (P - Y)/N` (divided by :math:`N n_L` for binary cross-entropy),
@@ -478,18 +511,18 @@ def mlp_backward(
     Args:
         params: the ``(W, b)`` pairs used in the forward pass.
         cache: the cache returned by :func:`mlp_forward`.
-        grad_out: the gradient with respect to the network output, or ``None``.
-        targets: the targets, when ``grad_out`` is not given.
+        grad_output: the gradient with respect to the network output, or ``None``.
+        targets: the targets, when ``grad_output`` is not given.
         loss: one of ``LOSSES``, with ``targets``.
 
     Returns:
         One ``(grad_W, grad_b)`` pair per layer, shaped like ``params``.
 
     Shape:
-        grad_out: (N, n_L), the shape of the output. targets: as in :func:`mlp_loss`.
+        grad_output: (N, n_L), the shape of the output. targets: as in :func:`mlp_loss`.
 
     Raises:
-        ValueError: if both or neither of ``grad_out`` and ``targets``/``loss`` are given,
+        ValueError: if both or neither of ``grad_output`` and ``targets``/``loss`` are given,
             if a shape does not fit, or if the loss does not suit the output function.
 
     Example:
@@ -505,45 +538,33 @@ def mlp_backward(
         raise ValueError(
             f"cache comes from a network with {len(cache.pre_activations)} layers, params have {len(params)}"
         )
-    if (grad_out is None) == (targets is None and loss is None):
-        raise ValueError("give either grad_out, or targets and loss (not both, not neither)")
-
-    if grad_out is not None:
-        grad_out = _as_float(grad_out, "grad_out", ndim=2)
+    if (grad_output is None) == (targets is None and loss is None):
+        raise ValueError("give either grad_output, or targets and loss (not both, not neither)")
+    if grad_output is not None:
+        grad_output = as_float_array(grad_output, "grad_output", ndim=2)
         out_shape = cache.activations[-1].shape
-        if grad_out.shape != out_shape:
+        if grad_output.shape != out_shape:
             raise ValueError(
-                f"grad_out must have the shape of the network output (N, n_L) = {out_shape}; got {grad_out.shape}"
+                f"grad_output must have the shape of the network output (N, n_L) = {out_shape}; "
+                f"got {grad_output.shape}"
             )
-        delta = _output_delta(cache, grad_out)
+        delta = _output_delta(cache, grad_output)
     else:
         if targets is None or loss is None:
             raise ValueError("targets and loss must be given together")
         _check_loss_output(loss, cache.output)
-        if loss == "mse":
-            delta = _output_delta(cache, mse_grad(cache.activations[-1], targets))
-        elif loss == "binary_cross_entropy_with_logits":
-            delta = binary_cross_entropy_with_logits_grad(
-                cache.pre_activations[-1], targets
-            )  # (P - Y) / (N n_L)
-        else:
-            delta = categorical_cross_entropy_with_logits_grad(
-                cache.pre_activations[-1], targets
-            )  # (P - Y) / N
+        delta = LOSSES[loss].delta(cache, targets)  # Delta^(L), (N, n_L)
 
     f_grad = ACTIVATIONS[cache.activation][1]
     grads: Params = []  # filled from the last layer to the first
     for layer in range(len(params), 0, -1):  # l = L, L-1, ..., 1
         W = params[layer - 1][0]  # W^(l), (n_{l-1}, n_l)
         a_prev = cache.activations[layer - 1]  # A^(l-1), (N, n_{l-1})
-        grad_a_prev, grad_W, grad_b = dense_backward(
-            delta, a_prev, W
-        )  # grad_a_prev = Delta^(l) W^T
+        # grad_a_prev = Delta^(l) W^T, grad_W = A^(l-1)^T Delta^(l), grad_b = sum_n Delta^(l)
+        grad_a_prev, grad_W, grad_b = _dense_backward(delta, a_prev, W)
         grads.append((grad_W, grad_b))
-        if layer > 1:
-            delta = grad_a_prev * f_grad(
-                cache.pre_activations[layer - 2]
-            )  # Delta^(l-1) = (Delta^(l) W^T) * f'(Z^(l-1))
+        if layer > 1:  # Delta^(l-1) = (Delta^(l) W^T) * f'(Z^(l-1))
+            delta = grad_a_prev * f_grad(cache.pre_activations[layer - 2])
     grads.reverse()  # back to the order of params: layer 1 first
     return grads
 
@@ -589,7 +610,7 @@ class MLP:
         rng: np.random.Generator | int | None = None,
     ) -> None:
         check_choice(activation, "activation", tuple(ACTIVATIONS))
-        check_choice(output, "output", OUTPUTS)
+        check_choice(output, "output", tuple(OUTPUTS))
         _check_loss_output(loss, output)
         self.layer_sizes = tuple(_check_layer_sizes(layer_sizes))
         self.activation = activation
@@ -661,23 +682,23 @@ class MLP:
         return mlp_loss(self.cache, targets, self.loss_name)
 
     def backward(
-        self, targets: ArrayLike | None = None, *, grad_out: ArrayLike | None = None
+        self, targets: ArrayLike | None = None, *, grad_output: ArrayLike | None = None
     ) -> dict[str, np.ndarray]:
         """Gradients of the loss for the batch of the last :meth:`forward`, named like :meth:`parameters`.
 
         Args:
             targets: the targets of that batch (the model's loss is used), or ``None``.
-            grad_out: instead of targets, the gradient of some loss with respect to the output.
+            grad_output: instead of targets, the gradient of some loss with respect to the output.
 
         Returns:
             Name -> gradient, with the keys and shapes of :meth:`parameters`.
 
         Shape:
-            targets: as in :func:`mlp_loss`. grad_out: (N, n_L).
+            targets: as in :func:`mlp_loss`. grad_output: (N, n_L).
 
         Raises:
             RuntimeError: if :meth:`forward` has not been called yet.
-            ValueError: if both or neither of ``targets`` and ``grad_out`` are given, or a shape is wrong.
+            ValueError: if both or neither of ``targets`` and ``grad_output`` are given, or a shape is wrong.
 
         Example:
             >>> model = MLP([2, 3, 1], rng=0)
@@ -689,8 +710,8 @@ class MLP:
             raise RuntimeError(
                 "call forward (or loss) before backward: there is no cached forward pass"
             )
-        if grad_out is not None:
-            grads = mlp_backward(self.params, self.cache, grad_out, targets=targets)
+        if grad_output is not None:
+            grads = mlp_backward(self.params, self.cache, grad_output, targets=targets)
         else:
             grads = mlp_backward(self.params, self.cache, targets=targets, loss=self.loss_name)
         named = {}
@@ -722,12 +743,7 @@ class MLP:
             (5,)
         """
         out, cache = mlp_forward(self.params, x, self.activation, self.output)
-        logits = cache.pre_activations[-1]
-        if self.loss_name == "categorical_cross_entropy_with_logits":
-            return np.argmax(logits, axis=1)
-        if self.loss_name == "binary_cross_entropy_with_logits":
-            return (logits > 0).astype(int)  # sigmoid(z) > 0.5 exactly when z > 0
-        return out
+        return LOSSES[self.loss_name].predict(cache.pre_activations[-1], out)
 
     def __repr__(self) -> str:
         sizes = "-".join(str(n) for n in self.layer_sizes)

@@ -37,15 +37,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from dlbook.validation import (
     as_array,
+    check_non_negative,
     check_positive_int,
-    check_positive_number,
     check_unit_interval,
 )
 
@@ -66,11 +67,37 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 
-def _check_betas(betas: Any) -> tuple[float, float]:
+def _check_betas(betas: Any, name: str = "betas") -> tuple[float, float]:
     """Return Adam's ``(beta1, beta2)`` after checking each is in [0, 1)."""
     if not isinstance(betas, Sequence) or isinstance(betas, str) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2); got {betas!r}")
-    return check_unit_interval(betas[0], "betas[0]"), check_unit_interval(betas[1], "betas[1]")
+        raise TypeError(f"{name} must be a pair (beta1, beta2); got {betas!r}")
+    return check_unit_interval(betas[0], f"{name}[0]"), check_unit_interval(betas[1], f"{name}[1]")
+
+
+#: The check of every hyperparameter, by name (flags such as ``nesterov`` need none).
+_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "lr": check_non_negative,
+    "momentum": check_non_negative,
+    "dampening": check_non_negative,
+    "weight_decay": check_non_negative,
+    "eps": check_non_negative,
+    "alpha": check_unit_interval,
+    "betas": _check_betas,
+}
+
+
+def _check_options(**options: Any) -> dict[str, Any]:
+    """Check each hyperparameter with its entry of ``_CHECKS``; return them checked."""
+    checked = {
+        name: _CHECKS[name](value, name) if name in _CHECKS else value
+        for name, value in options.items()
+    }
+    if checked.get("nesterov") and (checked["momentum"] == 0 or checked["dampening"] != 0):
+        raise ValueError(
+            "Nesterov momentum needs momentum > 0 and dampening = 0; "
+            f"got momentum={checked['momentum']}, dampening={checked['dampening']}"
+        )
+    return checked
 
 
 def _check_params(params: Any) -> list[np.ndarray]:
@@ -95,6 +122,16 @@ def _check_params(params: Any) -> list[np.ndarray]:
     return params
 
 
+def _check_writeable(params: list[np.ndarray]) -> None:
+    """Raise a ValueError naming the first parameter that cannot be updated in place."""
+    for i, param in enumerate(params):
+        if not param.flags.writeable:
+            raise ValueError(
+                f"params[{i}] is read-only (its flags.writeable is False), so it cannot be updated "
+                "in place; pass a writeable array (param.copy()). No parameter was changed."
+            )
+
+
 def _check_grads(grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
     """Return the gradients as arrays after checking there is one per parameter, of its shape."""
     if isinstance(grads, np.ndarray):
@@ -108,34 +145,6 @@ def _check_grads(grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
         as_array(grad, f"grads[{i}] (the gradient of params[{i}])", shape=param.shape)
         for i, (grad, param) in enumerate(zip(grads, params))
     ]
-
-
-def _check_sgd_options(
-    lr: Any, momentum: Any, dampening: Any, nesterov: Any, weight_decay: Any
-) -> None:
-    check_positive_number(lr, "lr", allow_zero=True)
-    check_positive_number(momentum, "momentum", allow_zero=True)
-    check_positive_number(dampening, "dampening", allow_zero=True)
-    check_positive_number(weight_decay, "weight_decay", allow_zero=True)
-    if nesterov and (momentum == 0 or dampening != 0):
-        raise ValueError(
-            f"Nesterov momentum needs momentum > 0 and dampening = 0; got momentum={momentum}, dampening={dampening}"
-        )
-
-
-def _check_rmsprop_options(lr: Any, alpha: Any, eps: Any, weight_decay: Any, momentum: Any) -> None:
-    check_positive_number(lr, "lr", allow_zero=True)
-    check_unit_interval(alpha, "alpha")
-    check_positive_number(eps, "eps", allow_zero=True)
-    check_positive_number(weight_decay, "weight_decay", allow_zero=True)
-    check_positive_number(momentum, "momentum", allow_zero=True)
-
-
-def _check_adam_options(lr: Any, betas: Any, eps: Any, weight_decay: Any) -> None:
-    check_positive_number(lr, "lr", allow_zero=True)
-    _check_betas(betas)
-    check_positive_number(eps, "eps", allow_zero=True)
-    check_positive_number(weight_decay, "weight_decay", allow_zero=True)
 
 
 # ----------------------------------------------------------------------------
@@ -194,7 +203,9 @@ def sgd_update(
         >>> theta, b  # b = 0.9 * 2 + 2 = 3.8, theta = 0.8 - 0.38
         (array([0.42]), array([3.8]))
     """
-    _check_sgd_options(lr, momentum, dampening, nesterov, weight_decay)
+    _check_options(
+        lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay
+    )
     param = as_array(param, "param")
     grad = as_array(grad, "grad", shape=param.shape)
     if weight_decay != 0:
@@ -273,7 +284,7 @@ def rmsprop_update(
         >>> np.round(theta, 6)  # 1 - 0.1 * 2 / (sqrt(0.4) + 1e-8)
         array([0.683772])
     """
-    _check_rmsprop_options(lr, alpha, eps, weight_decay, momentum)
+    _check_options(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
     param = as_array(param, "param")
     grad = as_array(grad, "grad", shape=param.shape)
     square_avg = as_array(square_avg, "square_avg", shape=param.shape)
@@ -354,7 +365,7 @@ def adam_update(
         >>> np.round(theta, 8)  # m_hat = 0.5, v_hat = 0.25: the first step is about lr * sign(g)
         array([0.9])
     """
-    _check_adam_options(lr, betas, eps, weight_decay)
+    _check_options(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
     beta1, beta2 = betas
     step = check_positive_int(step, "step")
     param = as_array(param, "param")
@@ -379,26 +390,64 @@ def adam_update(
 # ----------------------------------------------------------------------------
 
 
-class _Optimizer:
-    """Holds a list of parameter arrays; ``step`` updates each in place with ``_update``."""
+def _keyword_defaults(function: Callable[..., Any]) -> dict[str, Any]:
+    """The keyword-only arguments of an update function and their defaults (torch's)."""
+    parameters = inspect.signature(function).parameters.values()
+    return {p.name: p.default for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
 
-    def __init__(self, params: Sequence[np.ndarray]) -> None:
+
+class _Optimizer:
+    """Holds a list of parameter arrays and their state; ``step`` updates each array in place.
+
+    A subclass names its update function and the state it keeps per parameter (attribute name ->
+    initial value, in the order the function takes and returns them); its hyperparameters and
+    their defaults are the update function's keyword arguments, with ``_overrides`` on top.
+    """
+
+    _update_function: Callable[..., tuple[np.ndarray, ...]]
+    _state: dict[str, Callable[[np.ndarray], Any]]
+    _overrides: dict[str, Any] = {}
+
+    def __init__(self, params: Sequence[np.ndarray], **options: Any) -> None:
+        defaults = {**_keyword_defaults(type(self)._update_function), **self._overrides}
+        unknown = sorted(set(options) - set(defaults))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no option {', '.join(map(repr, unknown))}; "
+                f"its options are {', '.join(defaults)}"
+            )
         self.params = _check_params(params)
+        _check_writeable(self.params)
+        self._option_names = tuple(defaults)
+        for name, value in _check_options(**{**defaults, **options}).items():
+            setattr(self, name, value)
+        for name, initial in self._state.items():
+            setattr(self, name, [initial(param) for param in self.params])
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """Update every parameter in place, given the gradients in the order of ``params``.
 
+        Every gradient and every parameter is checked before any parameter changes.
+
         Raises:
             TypeError: if ``grads`` is not a list of numeric arrays.
-            ValueError: if the number of gradients or a gradient's shape does not
-                match the parameters.
+            ValueError: if the number of gradients or a gradient's shape does not match the
+                parameters, or a parameter has become read-only.
         """
         grads = _check_grads(grads, self.params)
-        for i, (param, grad) in enumerate(zip(self.params, grads)):
-            param[...] = self._update(i, param, grad)
+        _check_writeable(self.params)
+        new_params = [self._update(i, p, g) for i, (p, g) in enumerate(zip(self.params, grads))]
+        for param, new_param in zip(self.params, new_params):
+            param[...] = new_param
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """One call of the update function for parameter ``i``; store its new state."""
+        state = [getattr(self, name)[i] for name in self._state]
+        options = {name: getattr(self, name) for name in self._option_names}
+        new_param, *new_state = type(self)._update_function(param, grad, *state, **options)
+        for name, value in zip(self._state, new_state):  # Adam's step count is not returned
+            getattr(self, name)[i] = value
+        return new_param
 
 
 class SGD(_Optimizer):
@@ -430,33 +479,8 @@ class SGD(_Optimizer):
         array([0.078])
     """
 
-    def __init__(
-        self,
-        params: Sequence[np.ndarray],
-        lr: float = 1e-3,
-        momentum: float = 0.0,
-        dampening: float = 0.0,
-        nesterov: bool = False,
-        weight_decay: float = 0.0,
-    ) -> None:
-        super().__init__(params)
-        _check_sgd_options(lr, momentum, dampening, nesterov, weight_decay)
-        self.lr, self.momentum, self.dampening = lr, momentum, dampening
-        self.nesterov, self.weight_decay = nesterov, weight_decay
-        self.momentum_buffers: list[np.ndarray | None] = [None] * len(self.params)
-
-    def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        new_param, self.momentum_buffers[i] = sgd_update(
-            param,
-            grad,
-            self.momentum_buffers[i],
-            lr=self.lr,
-            momentum=self.momentum,
-            dampening=self.dampening,
-            nesterov=self.nesterov,
-            weight_decay=self.weight_decay,
-        )
-        return new_param
+    _update_function = staticmethod(sgd_update)
+    _state = {"momentum_buffers": lambda param: None}
 
 
 class RMSprop(_Optimizer):
@@ -490,41 +514,12 @@ class RMSprop(_Optimizer):
         array([0.683772])
     """
 
-    def __init__(
-        self,
-        params: Sequence[np.ndarray],
-        lr: float = 1e-2,
-        alpha: float = 0.99,
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        momentum: float = 0.0,
-        centered: bool = False,
-    ) -> None:
-        super().__init__(params)
-        _check_rmsprop_options(lr, alpha, eps, weight_decay, momentum)
-        self.lr, self.alpha, self.eps = lr, alpha, eps
-        self.weight_decay, self.momentum, self.centered = weight_decay, momentum, centered
-        self.square_avgs = [np.zeros_like(p) for p in self.params]
-        self.grad_avgs = [np.zeros_like(p) for p in self.params]
-        self.momentum_buffers = [np.zeros_like(p) for p in self.params]
-
-    def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        new_param, self.square_avgs[i], self.grad_avgs[i], self.momentum_buffers[i] = (
-            rmsprop_update(
-                param,
-                grad,
-                self.square_avgs[i],
-                self.grad_avgs[i],
-                self.momentum_buffers[i],
-                lr=self.lr,
-                alpha=self.alpha,
-                eps=self.eps,
-                weight_decay=self.weight_decay,
-                momentum=self.momentum,
-                centered=self.centered,
-            )
-        )
-        return new_param
+    _update_function = staticmethod(rmsprop_update)
+    _state = {
+        "square_avgs": np.zeros_like,
+        "grad_avgs": np.zeros_like,
+        "momentum_buffers": np.zeros_like,
+    }
 
 
 class Adam(_Optimizer):
@@ -538,6 +533,7 @@ class Adam(_Optimizer):
         betas: ``(beta1, beta2)``, the decay rates of the moment estimates, each in [0, 1).
         eps: added to the denominator after the square root (>= 0).
         weight_decay: the L2 coefficient (>= 0).
+        decoupled_weight_decay: ``True`` decays the parameter directly, as :class:`AdamW`.
 
     Attributes:
         exp_avgs: the first-moment estimates ``m``, one per parameter.
@@ -556,38 +552,12 @@ class Adam(_Optimizer):
         array([0.9, 1.1])
     """
 
-    decoupled_weight_decay = False
-
-    def __init__(
-        self,
-        params: Sequence[np.ndarray],
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-    ) -> None:
-        super().__init__(params)
-        _check_adam_options(lr, betas, eps, weight_decay)
-        self.lr, self.betas, self.eps, self.weight_decay = lr, tuple(betas), eps, weight_decay
-        self.exp_avgs = [np.zeros_like(p) for p in self.params]
-        self.exp_avg_sqs = [np.zeros_like(p) for p in self.params]
-        self.steps = [0] * len(self.params)
+    _update_function = staticmethod(adam_update)
+    _state = {"exp_avgs": np.zeros_like, "exp_avg_sqs": np.zeros_like, "steps": lambda param: 0}
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        self.steps[i] += 1
-        new_param, self.exp_avgs[i], self.exp_avg_sqs[i] = adam_update(
-            param,
-            grad,
-            self.exp_avgs[i],
-            self.exp_avg_sqs[i],
-            self.steps[i],
-            lr=self.lr,
-            betas=self.betas,
-            eps=self.eps,
-            weight_decay=self.weight_decay,
-            decoupled_weight_decay=self.decoupled_weight_decay,
-        )
-        return new_param
+        self.steps[i] += 1  # t counts from 1
+        return super()._update(i, param, grad)
 
 
 class AdamW(Adam):
@@ -616,17 +586,7 @@ class AdamW(Adam):
         array([0.85])
     """
 
-    decoupled_weight_decay = True
-
-    def __init__(
-        self,
-        params: Sequence[np.ndarray],
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 1e-2,
-    ) -> None:
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+    _overrides = {"weight_decay": 1e-2, "decoupled_weight_decay": True}
 
 
 # ----------------------------------------------------------------------------
@@ -653,7 +613,7 @@ def inverse_time_decay(lr0: float, decay: float, epoch: float) -> float:
         >>> [round(inverse_time_decay(0.1, 0.5, epoch), 4) for epoch in range(4)]
         [0.1, 0.0667, 0.05, 0.04]
     """
-    lr0 = check_positive_number(lr0, "lr0", allow_zero=True)
-    decay = check_positive_number(decay, "decay", allow_zero=True)
-    epoch = check_positive_number(epoch, "epoch", allow_zero=True)
+    lr0 = check_non_negative(lr0, "lr0")
+    decay = check_non_negative(decay, "decay")
+    epoch = check_non_negative(epoch, "epoch")
     return lr0 / (1 + decay * epoch)

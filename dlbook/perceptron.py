@@ -8,16 +8,17 @@ on XOR it never does, because no line separates the two classes.
 
 Example:
     >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-    >>> w, b, errors = perceptron_fit(X, np.array([0, 0, 0, 1]), lr=0.1, epochs=20)
-    >>> perceptron_predict(X, w, b)
+    >>> weight, bias, errors = perceptron_fit(X, np.array([0, 0, 0, 1]), lr=0.1, epochs=20)
+    >>> perceptron_predict(X, weight, bias)
     array([0, 0, 0, 1])
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number
+from dlbook.validation import as_array, as_float_array, check_positive_int, check_positive_number
 
 __all__ = [
     "step",
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-def step(z: np.ndarray | float) -> np.ndarray:
+def step(z: ArrayLike) -> np.ndarray:
     """Heaviside step with ``step(0) = 1``, as an integer array.
 
     Example:
@@ -39,37 +40,53 @@ def step(z: np.ndarray | float) -> np.ndarray:
     return (np.asarray(z) >= 0).astype(np.int64)
 
 
-def perceptron_predict(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-    """Predict 0/1 labels with a perceptron.
+def perceptron_predict(X: ArrayLike, weight: ArrayLike, bias: float) -> np.ndarray:
+    """Predict 0/1 labels with a perceptron: ``step(X @ weight + bias)``.
 
     Args:
         X: inputs.
-        w: weights.
-        b: bias.
+        weight: the weights ``w``.
+        bias: the bias ``b``.
 
     Returns:
         Integer labels in {0, 1}.
 
     Shape:
-        X (N, D), w (D,) -> (N,).
+        X (N, D), weight (D,) -> (N,).
 
     Example:
         >>> perceptron_predict(np.array([[1.0, 1.0]]), np.array([1.0, 1.0]), -1.5)
         array([1])
     """
     X = as_array(X, "X", ndim=2)
-    w = as_array(w, "w", shape=(X.shape[1],))
-    return step(X @ w + b)
+    weight = as_array(weight, "weight", shape=(X.shape[1],))
+    return step(X @ weight + bias)
+
+
+def _check_labels(y: ArrayLike, n: int) -> np.ndarray:
+    """Return ``y`` as an array of ``n`` labels after checking every label is 0 or 1."""
+    y = as_array(y, "y", shape=(n,))
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError(f"y must contain only 0 and 1; got values {np.unique(y)}")
+    return y
+
+
+def _perceptron_step(
+    w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float
+) -> tuple[np.ndarray, float]:
+    """The perceptron rule for one example, on checked inputs: the new ``(w, b)``."""
+    error = y - int(step(w @ x + b))  # y - y_hat: -1, 0 or +1
+    return w + lr * error * x, float(b + lr * error)
 
 
 def perceptron_update(
-    w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float
+    weight: ArrayLike, bias: float, x: ArrayLike, y: int, lr: float
 ) -> tuple[np.ndarray, float]:
-    """Apply the perceptron rule for one example and return the new ``(w, b)``.
+    """Apply the perceptron rule for one example and return the new ``(weight, bias)``.
 
     Args:
-        w: weights.
-        b: bias.
+        weight: the weights ``w``.
+        bias: the bias ``b``.
         x: one input.
         y: its label, 0 or 1.
         lr: the learning rate (> 0).
@@ -78,28 +95,27 @@ def perceptron_update(
         ``(w + lr * (y - y_hat) * x, b + lr * (y - y_hat))`` as new objects.
 
     Shape:
-        w (D,), x (D,).
+        weight (D,), x (D,).
 
     Example:
         >>> perceptron_update(np.array([0.5, -0.5]), 0.0, np.array([1.0, 1.0]), 0, 0.1)
         (array([ 0.4, -0.6]), -0.1)
     """
-    w = as_array(w, "w", ndim=1)
-    x = as_array(x, "x", shape=w.shape)
+    weight = as_array(weight, "weight", ndim=1)
+    x = as_array(x, "x", shape=weight.shape)
     lr = check_positive_number(lr, "lr")
     if y not in (0, 1):
         raise ValueError(f"y must be 0 or 1; got {y!r}")
-    error = int(y) - int(step(w @ x + b))
-    return w + lr * error * x, float(b + lr * error)
+    return _perceptron_step(weight, bias, x, int(y), lr)
 
 
 def perceptron_fit(
-    X: np.ndarray,
-    y: np.ndarray,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
     lr: float = 0.1,
     epochs: int = 100,
-    w0: np.ndarray | None = None,
+    initial_weight: ArrayLike | None = None,
 ) -> tuple[np.ndarray, float, list[int]]:
     """Train a perceptron with the online rule, visiting examples in order each epoch.
 
@@ -110,35 +126,33 @@ def perceptron_fit(
         y: labels in {0, 1}.
         lr: the learning rate (> 0).
         epochs: the maximum number of passes over the data.
-        w0: initial weights (zeros by default); the bias starts at 0.
+        initial_weight: the initial weights (zeros by default); the bias starts at 0.
 
     Returns:
-        ``(w, b, errors)`` where ``errors[e]`` counts the mistakes made during epoch ``e``.
+        ``(weight, bias, errors)`` where ``errors[e]`` counts the mistakes made during epoch ``e``.
 
     Shape:
-        X (N, D), y (N,), w (D,).
+        X (N, D), y (N,), weight (D,).
 
     Example:
         >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
         >>> perceptron_fit(X, np.array([0, 1, 1, 0]), epochs=10)[2]  # XOR: never error-free
         [3, 3, 4, 4, 4, 4, 4, 4, 4, 4]
     """
-    X = as_array(X, "X", ndim=2).astype(np.float64)
-    y = as_array(y, "y", shape=(X.shape[0],))
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"y must contain only 0 and 1; got values {np.unique(y)}")
+    X = as_float_array(X, "X", ndim=2)
+    labels = [int(label) for label in _check_labels(y, X.shape[0])]
+    lr = check_positive_number(lr, "lr")
     epochs = check_positive_int(epochs, "epochs")
-    w = (
-        np.zeros(X.shape[1])
-        if w0 is None
-        else as_array(w0, "w0", shape=(X.shape[1],)).astype(np.float64)
-    )
+    if initial_weight is None:
+        w = np.zeros(X.shape[1])
+    else:
+        w = as_float_array(initial_weight, "initial_weight", shape=(X.shape[1],))
     b = 0.0
     errors: list[int] = []
     for _ in range(epochs):
         mistakes = 0
-        for x_i, y_i in zip(X, y):
-            w_new, b_new = perceptron_update(w, b, x_i, int(y_i), lr)
+        for x_i, y_i in zip(X, labels):
+            w_new, b_new = _perceptron_step(w, b, x_i, y_i, lr)
             mistakes += int(b_new != b or not np.array_equal(w_new, w))
             w, b = w_new, b_new
         errors.append(mistakes)
@@ -159,23 +173,23 @@ class Perceptron:
     def __init__(self, lr: float = 0.1, epochs: int = 100) -> None:
         self.lr = check_positive_number(lr, "lr")
         self.epochs = check_positive_int(epochs, "epochs")
-        self.w: np.ndarray | None = None
-        self.b = 0.0
+        self.weight: np.ndarray | None = None
+        self.bias = 0.0
         self.errors: list[int] = []
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> Perceptron:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Perceptron:
         """Train on ``X`` and ``y`` and return ``self``."""
-        self.w, self.b, self.errors = perceptron_fit(X, y, lr=self.lr, epochs=self.epochs)
+        self.weight, self.bias, self.errors = perceptron_fit(X, y, lr=self.lr, epochs=self.epochs)
         return self
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict 0/1 labels; the model must be fitted first."""
-        if self.w is None:
+        if self.weight is None:
             raise ValueError("this Perceptron is not fitted yet: call fit(X, y) first")
-        return perceptron_predict(X, self.w, self.b)
+        return perceptron_predict(X, self.weight, self.bias)
 
 
-def xor_network(X: np.ndarray) -> np.ndarray:
+def xor_network(X: ArrayLike) -> np.ndarray:
     """Compute XOR with two layers of threshold units and hand-set weights.
 
     The hidden layer computes OR (``x1 + x2 - 0.5``) and NAND (``-x1 - x2 + 1.5``); the output

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from dlbook.history import MILESTONES, MODEL_SIZES, Milestone, ModelSize
+from dlbook.milestones import MILESTONES, MODEL_SIZES, Milestone, ModelSize
 from dlbook.validation import as_array, check_positive_int
 
 __all__ = [
@@ -186,7 +187,7 @@ def _grid_axes(
     return fig, axes
 
 
-def _image_stack(images: Any, name: str) -> np.ndarray:
+def _image_stack(images: ArrayLike, name: str) -> np.ndarray:
     """Images as (N, H, W) or (N, H, W, 3 or 4) floats, checked."""
     images = as_array(images, name, ndim=(3, 4))
     if images.ndim == 4 and images.shape[-1] not in (3, 4):
@@ -280,10 +281,10 @@ def plot_history(
 
 
 def plot_image_grid(
-    images: Any,
-    labels: Any = None,
-    predictions: Any = None,
-    confidences: Any = None,
+    images: ArrayLike,
+    labels: ArrayLike | None = None,
+    predictions: ArrayLike | None = None,
+    confidences: ArrayLike | None = None,
     *,
     class_names: Sequence[str] | None = None,
     ncols: int = 8,
@@ -373,8 +374,8 @@ def plot_image_grid(
 
 
 def plot_confusion_matrix(
-    y_true: Any,
-    y_pred: Any,
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
     *,
     class_names: Sequence[str] | None = None,
     normalize: bool = False,
@@ -464,8 +465,8 @@ def plot_confusion_matrix(
 
 
 def plot_roc_curve(
-    y_true: Any,
-    scores: Any,
+    y_true: ArrayLike,
+    scores: ArrayLike,
     *,
     thresholds: Sequence[float] = (),
     label: str | None = None,
@@ -541,7 +542,7 @@ def plot_roc_curve(
 
 
 def plot_weight_images(
-    weights: Any,
+    weights: ArrayLike,
     image_shape: Sequence[int] = (28, 28),
     *,
     n: int | None = None,

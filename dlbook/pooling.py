@@ -37,14 +37,13 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
-from dlbook.conv import _pair, col2im
-from dlbook.validation import as_array, check_positive_int
+from dlbook._docstrings import fill_docstring
+from dlbook.conv import IntOrPair, _pair, col2im
+from dlbook.validation import as_float_array, check_positive_int
 
 __all__ = [
     "pool_output_size",
@@ -55,6 +54,57 @@ __all__ = [
 ]
 
 Pair = tuple[int, int]
+
+
+_COUNT_INCLUDE_PAD = (
+    "count_include_pad: divide by ``kh * kw`` even where a window covers\n"
+    "        padding (PyTorch's default), or, when ``False``, by the number of\n"
+    "        real pixels in the window."
+)
+
+
+def _forward_sections(fill: str, *extra_args: str) -> str:
+    """Args, Returns, Shape and Raises of a pooling function, said once; ``fill`` pads the input."""
+    extra = "".join("\n    " + arg for arg in extra_args)
+    return f"""
+Args:
+    x: a batch of images.
+    kernel_size: ``k`` or ``(kh, kw)``.
+    stride: ``s`` or ``(sh, sw)``; ``None`` (default) means the kernel size.
+    padding: ``p`` or ``(ph, pw)``, {fill} on each side, at most half the kernel.{extra}
+
+Returns:
+    The pooled images.
+
+Shape:
+    x: ``(N, C, H, W)``; returns ``(N, C, H_out, W_out)`` (see :func:`pool_output_size`).
+
+Raises:
+    ValueError: for a wrong number of dimensions, padding larger than half
+        the kernel, or a kernel larger than the padded input.
+"""
+
+
+def _backward_sections(forward: str, *extra_args: str, x_note: str = "") -> str:
+    """The same sections for the backward pass of the pooling function ``forward``."""
+    extra = "".join(f"\n    {arg}: as in the forward pass." for arg in extra_args)
+    return f"""
+Args:
+    grad_output: the upstream gradient ``dL/dy``.
+    x: the input of the forward pass{x_note}.
+    kernel_size: as in the forward pass.
+    stride: as in the forward pass.
+    padding: as in the forward pass.{extra}
+
+Returns:
+    ``dL/dx``.
+
+Shape:
+    grad_output: ``(N, C, H_out, W_out)``; x: ``(N, C, H, W)``; returns ``(N, C, H, W)``.
+
+Raises:
+    ValueError: as :func:`{forward}`, or when ``grad_output`` has the wrong shape.
+"""
 
 
 def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0) -> int:
@@ -96,10 +146,10 @@ def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0) -> int:
 
 
 def _pool_args(
-    x: Any, kernel_size: Any, stride: Any, padding: Any
+    x: ArrayLike, kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair
 ) -> tuple[np.ndarray, Pair, Pair, Pair]:
-    """Validate the arguments shared by the pooling functions."""
-    x = as_array(x, "x", ndim=4)
+    """Validate the arguments shared by the pooling functions; ``x`` comes back as floats."""
+    x = as_float_array(x, "x", ndim=4)  # floats, so that padding with -inf works
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None else _pair(stride, "stride")
     padding = _pair(padding, "padding", minimum=0)
@@ -129,11 +179,6 @@ def _windows(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, fill: flo
     return windows[:, :, :: stride[0], :: stride[1]]  # every s-th start
 
 
-def _float(x: np.ndarray) -> np.ndarray:
-    """``x`` as floats (float32 stays float32), so that padding with ``-inf`` works."""
-    return x.astype(np.result_type(x, 1.0), copy=False)
-
-
 def _windows_to_image(
     grad_windows: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair
 ) -> np.ndarray:
@@ -146,9 +191,10 @@ def _windows_to_image(
 
 
 def _check_grad_output(
-    grad_output: Any, expected: tuple[int, ...], x_shape: tuple[int, ...]
+    grad_output: ArrayLike, expected: tuple[int, ...], x_shape: tuple[int, ...]
 ) -> np.ndarray:
-    grad_output = as_array(grad_output, "grad_output", ndim=4)
+    """Return ``grad_output`` as floats after checking it has the forward output's shape."""
+    grad_output = as_float_array(grad_output, "grad_output", ndim=4)
     if grad_output.shape != expected:
         raise ValueError(
             f"grad_output must have the forward output's shape {expected} for x shape {x_shape}; "
@@ -157,29 +203,16 @@ def _check_grad_output(
     return grad_output
 
 
+@fill_docstring(sections=_forward_sections("implicit ``-inf``"))
 def max_pool2d(
-    x: Any,
-    kernel_size: int | Sequence[int],
-    stride: int | Sequence[int] | None = None,
-    padding: int | Sequence[int] = 0,
+    x: ArrayLike,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
 ) -> np.ndarray:
     """Keep the largest value of each window of each channel, like ``torch.nn.functional.max_pool2d``.
 
-    Args:
-        x: a batch of images.
-        kernel_size: ``k`` or ``(kh, kw)``.
-        stride: ``s`` or ``(sh, sw)``; ``None`` (default) means the kernel size.
-        padding: ``p`` or ``(ph, pw)``, implicit ``-inf`` on each side, at most half the kernel.
-
-    Returns:
-        The pooled images.
-
-    Shape:
-        x: ``(N, C, H, W)``; returns ``(N, C, H_out, W_out)`` (see :func:`pool_output_size`).
-
-    Raises:
-        ValueError: for a wrong number of dimensions, padding larger than half
-            the kernel, or a kernel larger than the padded input.
+    {sections}
 
     Example:
         >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
@@ -191,16 +224,17 @@ def max_pool2d(
                [14., 15.]])
     """
     x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding)
-    windows = _windows(_float(x), kernel, stride, padding, fill=-np.inf)  # (N, C, Ho, Wo, kh, kw)
+    windows = _windows(x, kernel, stride, padding, fill=-np.inf)  # (N, C, Ho, Wo, kh, kw)
     return windows.max(axis=(4, 5))
 
 
+@fill_docstring(sections=_backward_sections("max_pool2d"))
 def max_pool2d_backward(
-    grad_output: Any,
-    x: Any,
-    kernel_size: int | Sequence[int],
-    stride: int | Sequence[int] | None = None,
-    padding: int | Sequence[int] = 0,
+    grad_output: ArrayLike,
+    x: ArrayLike,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
 ) -> np.ndarray:
     """Backpropagate through :func:`max_pool2d`: route each window's gradient to its maximum.
 
@@ -209,21 +243,7 @@ def max_pool2d_backward(
     (stride smaller than the kernel) a pixel can win several windows and adds up
     their gradients. Ties go to the first maximum in row-major order.
 
-    Args:
-        grad_output: the upstream gradient ``dL/dy``.
-        x: the input of the forward pass.
-        kernel_size: as in the forward pass.
-        stride: as in the forward pass.
-        padding: as in the forward pass.
-
-    Returns:
-        ``dL/dx``.
-
-    Shape:
-        grad_output: ``(N, C, H_out, W_out)``; x: ``(N, C, H, W)``; returns ``(N, C, H, W)``.
-
-    Raises:
-        ValueError: as :func:`max_pool2d`, or when ``grad_output`` has the wrong shape.
+    {sections}
 
     Example:
         >>> x = np.array([[[[1.0, 2.0], [4.0, 3.0]]]])
@@ -232,15 +252,19 @@ def max_pool2d_backward(
                [10.,  0.]])
     """
     x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding)
-    windows = _windows(_float(x), kernel, stride, padding, fill=-np.inf)  # (N, C, Ho, Wo, kh, kw)
+    windows = _windows(x, kernel, stride, padding, fill=-np.inf)  # (N, C, Ho, Wo, kh, kw)
     n, c, out_h, out_w, kh, kw = windows.shape
     grad_output = _check_grad_output(grad_output, (n, c, out_h, out_w), x.shape)
-    winner = windows.reshape(n, c, out_h, out_w, kh * kw).argmax(
-        axis=4
-    )  # (N, C, Ho, Wo): first maximum
-    is_winner = (
-        np.arange(kh * kw) == winner[..., None]
-    )  # (N, C, Ho, Wo, kh*kw): one True per window
+    # The winner of each window: its first maximum (or nan, which max_pool2d returns) among the
+    # real pixels. A padding slot holds -inf too, so it could tie with a window of -inf pixels.
+    values = windows.reshape(n, c, out_h, out_w, kh * kw)
+    ones = np.ones((1, 1, *x.shape[2:]))
+    real = (
+        _windows(ones, kernel, stride, padding, fill=0.0).reshape(1, 1, out_h, out_w, kh * kw) > 0
+    )
+    is_max = (values == values.max(axis=4, keepdims=True)) | np.isnan(values)
+    winner = np.argmax(is_max & real, axis=4)  # (N, C, Ho, Wo): the first real maximum
+    is_winner = np.arange(kh * kw) == winner[..., None]  # (N, C, Ho, Wo, kh*kw): one True each
     grad_windows = np.where(is_winner, grad_output[..., None], 0.0)  # (N, C, Ho, Wo, kh*kw)
     return _windows_to_image(
         grad_windows.reshape(n, c, out_h, out_w, kh, kw), x.shape, kernel, stride, padding
@@ -248,42 +272,27 @@ def max_pool2d_backward(
 
 
 def _divisors(
-    x_shape: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool
+    x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool
 ) -> np.ndarray | int:
     """Number each window's sum is divided by: ``kh * kw``, or the real pixels it covers."""
     if count_include_pad:
         return kernel[0] * kernel[1]
-    ones = np.ones((1, 1, *x_shape[2:]))  # pooling a picture of ones counts the real pixels
+    x_shape, dtype = x.shape, x.dtype
+    ones = np.ones((1, 1, *x_shape[2:]), dtype=dtype)  # pooling ones counts the real pixels
     return _windows(ones, kernel, stride, padding, fill=0.0).sum(axis=(4, 5))  # (1, 1, Ho, Wo)
 
 
+@fill_docstring(sections=_forward_sections("zeros", _COUNT_INCLUDE_PAD))
 def avg_pool2d(
-    x: Any,
-    kernel_size: int | Sequence[int],
-    stride: int | Sequence[int] | None = None,
-    padding: int | Sequence[int] = 0,
+    x: ArrayLike,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
     count_include_pad: bool = True,
 ) -> np.ndarray:
     """Average each window of each channel, like ``torch.nn.functional.avg_pool2d``.
 
-    Args:
-        x: a batch of images.
-        kernel_size: ``k`` or ``(kh, kw)``.
-        stride: ``s`` or ``(sh, sw)``; ``None`` (default) means the kernel size.
-        padding: ``p`` or ``(ph, pw)`` zeros on each side, at most half the kernel.
-        count_include_pad: divide by ``kh * kw`` even where a window covers
-            padding (PyTorch's default), or, when ``False``, by the number of
-            real pixels in the window.
-
-    Returns:
-        The pooled images.
-
-    Shape:
-        x: ``(N, C, H, W)``; returns ``(N, C, H_out, W_out)`` (see :func:`pool_output_size`).
-
-    Raises:
-        ValueError: for a wrong number of dimensions, padding larger than half
-            the kernel, or a kernel larger than the padded input.
+    {sections}
 
     Example:
         >>> x = np.ones((1, 1, 2, 2))
@@ -297,16 +306,21 @@ def avg_pool2d(
                [1., 1., 1.]])
     """
     x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding)
-    sums = _windows(_float(x), kernel, stride, padding, fill=0.0).sum(axis=(4, 5))  # (N, C, Ho, Wo)
-    return sums / _divisors(x.shape, kernel, stride, padding, count_include_pad)
+    sums = _windows(x, kernel, stride, padding, fill=0.0).sum(axis=(4, 5))  # (N, C, Ho, Wo)
+    return sums / _divisors(x, kernel, stride, padding, count_include_pad)
 
 
+@fill_docstring(
+    sections=_backward_sections(
+        "avg_pool2d", "count_include_pad", x_note=" (only its shape is used)"
+    )
+)
 def avg_pool2d_backward(
-    grad_output: Any,
-    x: Any,
-    kernel_size: int | Sequence[int],
-    stride: int | Sequence[int] | None = None,
-    padding: int | Sequence[int] = 0,
+    grad_output: ArrayLike,
+    x: ArrayLike,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
     count_include_pad: bool = True,
 ) -> np.ndarray:
     """Backpropagate through :func:`avg_pool2d`: share each window's gradient among its pixels.
@@ -315,22 +329,7 @@ def avg_pool2d_backward(
     ``dL/dy / divisor``; overlapping windows add up, padding positions are
     dropped. Average pooling is linear, so only the shape of ``x`` matters.
 
-    Args:
-        grad_output: the upstream gradient ``dL/dy``.
-        x: the input of the forward pass (only its shape is used).
-        kernel_size: as in the forward pass.
-        stride: as in the forward pass.
-        padding: as in the forward pass.
-        count_include_pad: as in the forward pass.
-
-    Returns:
-        ``dL/dx``.
-
-    Shape:
-        grad_output: ``(N, C, H_out, W_out)``; x: ``(N, C, H, W)``; returns ``(N, C, H, W)``.
-
-    Raises:
-        ValueError: as :func:`avg_pool2d`, or when ``grad_output`` has the wrong shape.
+    {sections}
 
     Example:
         >>> avg_pool2d_backward(np.ones((1, 1, 1, 2)), np.zeros((1, 1, 2, 3)), 2, stride=1)[0, 0]
@@ -343,10 +342,9 @@ def avg_pool2d_backward(
         pool_output_size(x.shape[2 + axis], kernel[axis], stride[axis], padding[axis])
         for axis in (0, 1)
     )
-    grad_output = _float(_check_grad_output(grad_output, (n, c, out_h, out_w), x.shape))
-    share = grad_output / _divisors(
-        x.shape, kernel, stride, padding, count_include_pad
-    )  # (N, C, Ho, Wo)
+    grad_output = _check_grad_output(grad_output, (n, c, out_h, out_w), x.shape)
+    divisors = _divisors(x, kernel, stride, padding, count_include_pad)
+    share = grad_output / divisors  # (N, C, Ho, Wo)
     grad_windows = np.broadcast_to(
         share[..., None, None], (n, c, out_h, out_w, *kernel)
     )  # same share for every pixel

@@ -18,14 +18,15 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from dlbook.validation import (
     as_array,
+    as_float_array,
+    check_non_negative,
     check_positive_int,
-    check_positive_number,
     check_rng,
     check_unit_interval,
 )
@@ -33,14 +34,8 @@ from dlbook.validation import (
 __all__ = ["dropout", "dropout_backward", "l2_penalty"]
 
 
-def _as_float_array(x: Any, name: str) -> np.ndarray:
-    """``x`` as a NumPy array of floats (float64 unless it already is floating point)."""
-    x = as_array(x, name)
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
-
-
 def dropout(
-    x: np.ndarray, p: float, rng: np.random.Generator, training: bool = True
+    x: ArrayLike, p: float, rng: np.random.Generator, training: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inverted dropout: zero each entry with probability ``p``, scale the rest by ``1 / (1 - p)``.
 
@@ -77,7 +72,7 @@ def dropout(
         array([[1.3333, 2.6667],
                [0.    , 5.3333]])
     """
-    x = _as_float_array(x, "x")
+    x = as_float_array(x, "x")
     p = check_unit_interval(p, "the drop probability p")
     check_rng(rng)
     if not training:
@@ -86,15 +81,15 @@ def dropout(
     return x * mask / (1 - p), mask
 
 
-def dropout_backward(grad: np.ndarray, mask: np.ndarray, p: float) -> np.ndarray:
-    """The gradient of :func:`dropout` with respect to its input: ``grad * mask / (1 - p)``.
+def dropout_backward(grad_output: ArrayLike, mask: ArrayLike, p: float) -> np.ndarray:
+    """The gradient of :func:`dropout` with respect to its input: ``grad_output * mask / (1 - p)``.
 
     Dropout with a fixed mask is a linear, element-wise map, so the upstream
     gradient passes through the kept entries with the same scale factor and is
     zero at the dropped ones.
 
     Args:
-        grad: the gradient of the loss with respect to dropout's output.
+        grad_output: the gradient of the loss with respect to dropout's output.
         mask: the mask returned by :func:`dropout` (boolean, or 0/1).
         p: the drop probability used in the forward pass, in [0, 1).
 
@@ -102,7 +97,7 @@ def dropout_backward(grad: np.ndarray, mask: np.ndarray, p: float) -> np.ndarray
         The gradient with respect to dropout's input.
 
     Shape:
-        ``grad``, ``mask`` and the result share one shape.
+        ``grad_output``, ``mask`` and the result share one shape.
 
     Raises:
         TypeError: if an argument is not numeric.
@@ -112,10 +107,10 @@ def dropout_backward(grad: np.ndarray, mask: np.ndarray, p: float) -> np.ndarray
         >>> dropout_backward(np.array([1.0, 1.0, 1.0]), np.array([True, False, True]), 0.5)
         array([2., 0., 2.])
     """
-    grad = _as_float_array(grad, "grad")
-    mask = as_array(mask, "mask", shape=grad.shape)
+    grad_output = as_float_array(grad_output, "grad_output")
+    mask = as_array(mask, "mask", shape=grad_output.shape)
     p = check_unit_interval(p, "the drop probability p")
-    return grad * mask / (1 - p)
+    return grad_output * mask / (1 - p)
 
 
 def l2_penalty(
@@ -152,11 +147,11 @@ def l2_penalty(
         >>> grad  # 0.5 / 10 * w
         array([ 0.05, -0.1 ])
     """
-    lam = check_positive_number(lam, "lam", allow_zero=True)
+    lam = check_non_negative(lam, "lam")
     n = check_positive_int(n, "n")
     if isinstance(weights, np.ndarray):
-        w = _as_float_array(weights, "weights")
+        w = as_float_array(weights, "weights")
         return lam / (2 * n) * float(np.sum(w**2)), (lam / n) * w
-    arrays = [_as_float_array(w, f"weights[{i}]") for i, w in enumerate(weights)]
+    arrays = [as_float_array(w, f"weights[{i}]") for i, w in enumerate(weights)]
     penalty = lam / (2 * n) * sum(float(np.sum(w**2)) for w in arrays)
     return penalty, [(lam / n) * w for w in arrays]

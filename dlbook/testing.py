@@ -55,10 +55,12 @@ def to_torch(value: Any, dtype: Any = None) -> Any:
     Example:
         >>> to_torch([1.0, 2.0]).dtype
         torch.float64
+        >>> to_torch(np.arange(3.0)[::-1])  # a reversed view is copied
+        tensor([2., 1., 0.], dtype=torch.float64)
     """
     import torch
 
-    tensor = torch.as_tensor(np.asarray(value))
+    tensor = torch.as_tensor(np.ascontiguousarray(value))  # torch refuses negative strides
     return tensor if dtype is None else tensor.to(dtype)
 
 

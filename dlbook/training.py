@@ -35,10 +35,12 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from dlbook.validation import check_positive_int
 
@@ -64,8 +66,14 @@ Metric = Callable[[np.ndarray, np.ndarray], float]
 # --------------------------------------------------------------------------- data
 
 
-def _as_tensor(value: Any, name: str) -> Any:
-    """A tensor from an array-like: floats become float32, integers int64 (class labels)."""
+def _as_tensor(value: ArrayLike, name: str, *, inputs: bool) -> Any:
+    """A tensor from an array-like, in the dtype a model or a loss expects.
+
+    Floats and booleans become float32. Integer targets become int64 (class labels, as
+    ``nn.CrossEntropyLoss`` wants them); so do integer inputs (token ids for ``nn.Embedding``),
+    except ``uint8`` inputs, which are images: they become float32 in [0, 1] (divided by 255, as
+    ``torchvision.transforms.ToTensor`` does).
+    """
     import torch
 
     if isinstance(value, torch.Tensor):
@@ -81,6 +89,8 @@ def _as_tensor(value: Any, name: str) -> Any:
         )
     if tensor.dtype == torch.bool or tensor.is_floating_point():
         return tensor.float()
+    if inputs and tensor.dtype == torch.uint8:
+        return tensor.float() / 255.0  # images: 0-255 -> [0, 1]
     return tensor.long()
 
 
@@ -92,8 +102,10 @@ class ArrayLoader:
     out of the whole tensor with one indexing operation. Each pass over it (one epoch) reshuffles
     when ``shuffle`` is true, with its own seeded generator, so runs repeat exactly.
 
-    Floating-point inputs become ``float32``; integer targets become ``int64`` (class labels, as
-    ``nn.CrossEntropyLoss`` wants them); booleans become ``float32``.
+    Floating-point inputs become ``float32``; ``uint8`` inputs (images, as the loaders of
+    :mod:`dlbook.data` return them) become ``float32`` in [0, 1], divided by 255 as torchvision's
+    ``ToTensor`` does; other integer inputs (token ids) and integer targets become ``int64`` (class
+    labels, as ``nn.CrossEntropyLoss`` wants them); booleans become ``float32``.
 
     Args:
         x: inputs, one example per row (a NumPy array or a tensor).
@@ -118,12 +130,18 @@ class ArrayLoader:
     """
 
     def __init__(
-        self, x: Any, y: Any, batch_size: int = 32, *, shuffle: bool = False, seed: int = 0
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int = 0,
     ) -> None:
         import torch
 
-        self.x = _as_tensor(x, "x")
-        self.y = _as_tensor(y, "y")
+        self.x = _as_tensor(x, "x", inputs=True)
+        self.y = _as_tensor(y, "y", inputs=False)
         if len(self.x) != len(self.y):
             raise ValueError(
                 f"x and y must have the same number of rows (examples); got x {tuple(self.x.shape)} "
@@ -256,6 +274,18 @@ def _batch_pair(batch: Any) -> tuple[Any, Any]:
     return batch[0], batch[1]
 
 
+@contextmanager
+def _in_mode(model: Any, training: bool) -> Iterator[None]:
+    """Put ``model`` in training or evaluation mode, and give every submodule its own mode back after."""
+    modes = [(module, module.training) for module in model.modules()]
+    model.train(training)
+    try:
+        yield
+    finally:
+        for module, was_training in modes:
+            module.training = was_training
+
+
 def _run_epoch(
     model: Any,
     loader: Iterable,
@@ -268,7 +298,6 @@ def _run_epoch(
     import torch
 
     training = optimizer is not None
-    model.train(training)
     batch_losses, count = [], 0  # each batch's summed loss, kept on the device until the end
     outputs, targets = [], []
     with torch.set_grad_enabled(training):
@@ -315,7 +344,8 @@ def train_epoch(
     outputs of the whole epoch, collected batch by batch.
 
     Args:
-        model: a ``torch.nn.Module``; it is put in training mode and moved to ``device``.
+        model: a ``torch.nn.Module``; it is moved to ``device`` and in training mode during the
+            pass (each submodule's mode is restored afterwards).
         loader: an iterable of ``(inputs, targets)`` batches, such as :class:`ArrayLoader` or a
             ``torch.utils.data.DataLoader``.
         loss_fn: ``loss_fn(outputs, targets)`` returning the batch's mean loss, e.g. ``nn.MSELoss()``.
@@ -349,7 +379,8 @@ def train_epoch(
         )
     device = _device(device)
     model.to(device)
-    return _run_epoch(model, loader, loss_fn, optimizer, metrics, device)
+    with _in_mode(model, training=True):
+        return _run_epoch(model, loader, loss_fn, optimizer, metrics, device)
 
 
 def evaluate(
@@ -362,8 +393,8 @@ def evaluate(
 ) -> dict[str, float]:
     """Compute the mean loss and the metrics of ``model`` on ``loader``, without training.
 
-    The model is put in evaluation mode (dropout off, batch norm uses its running statistics) and
-    no gradients are recorded.
+    The model is in evaluation mode during the pass (dropout off, batch norm uses its running
+    statistics; each submodule's mode is restored afterwards) and no gradients are recorded.
 
     Args:
         model: a ``torch.nn.Module``; it is moved to ``device``.
@@ -393,11 +424,14 @@ def evaluate(
     metrics = _check_training_objects(model, loss_fn, metrics)
     device = _device(device)
     model.to(device)
-    return _run_epoch(model, loader, loss_fn, None, metrics, device)
+    with _in_mode(model, training=False):
+        return _run_epoch(model, loader, loss_fn, None, metrics, device)
 
 
-def predict(model: Any, x: Any, *, batch_size: int = 4096, device: Any = None) -> np.ndarray:
+def predict(model: Any, x: ArrayLike, *, batch_size: int = 4096, device: Any = None) -> np.ndarray:
     """Run ``model`` on the inputs ``x`` in evaluation mode and return its outputs as a NumPy array.
+
+    Each submodule's mode is restored afterwards; an empty ``x`` gives an empty output.
 
     Args:
         model: a ``torch.nn.Module``.
@@ -422,16 +456,13 @@ def predict(model: Any, x: Any, *, batch_size: int = 4096, device: Any = None) -
     import torch
 
     _check_model(model)
-    x = _as_tensor(x, "x")
+    x = _as_tensor(x, "x", inputs=True)
     batch_size = check_positive_int(batch_size, "batch_size")
     device = _device(device)
     model.to(device)
-    model.eval()
-    with torch.no_grad():
-        parts = [
-            model(x[start : start + batch_size].to(device)).cpu()
-            for start in range(0, len(x), batch_size)
-        ]
+    starts = range(0, max(len(x), 1), batch_size)  # one (empty) batch for empty x
+    with _in_mode(model, training=False), torch.no_grad():
+        parts = [model(x[start : start + batch_size].to(device)).cpu() for start in starts]
     return torch.cat(parts).numpy()
 
 

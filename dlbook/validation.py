@@ -16,11 +16,14 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "as_array",
+    "as_float_array",
     "check_positive_int",
     "check_positive_number",
+    "check_non_negative",
     "check_unit_interval",
     "check_rng",
     "check_choice",
@@ -87,6 +90,23 @@ def as_array(
     return arr
 
 
+def as_float_array(
+    value: ArrayLike,
+    name: str,
+    *,
+    ndim: int | Sequence[int] | None = None,
+    shape: Sequence[int | None] | None = None,
+) -> np.ndarray:
+    """Like :func:`as_array`, then floats: float16/32/64 stay as they are, bools and ints become float64.
+
+    Example:
+        >>> as_float_array([1, 2], "x").dtype, as_float_array(np.ones(2, np.float32), "x").dtype
+        (dtype('float64'), dtype('float32'))
+    """
+    arr = as_array(value, name, ndim=ndim, shape=shape)
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
 def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     """Return ``value`` as an int after checking it is an integer >= ``minimum``.
 
@@ -101,20 +121,36 @@ def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_positive_number(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float after checking it is a positive real number.
+def _check_real(value: Any, name: str, *, allow_zero: bool) -> float:
+    """Return ``value`` as a float after checking it is a finite real number above 0 (or at 0)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        raise ValueError(
+            f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}; got {number}"
+        )
+    return number
+
+
+def check_positive_number(value: Any, name: str) -> float:
+    """Return ``value`` as a float after checking it is a finite real number > 0.
 
     Example:
         >>> check_positive_number(0.1, "lr")
         0.1
     """
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {bound}; got {value}")
-    return value
+    return _check_real(value, name, allow_zero=False)
+
+
+def check_non_negative(value: Any, name: str) -> float:
+    """Return ``value`` as a float after checking it is a finite real number >= 0.
+
+    Example:
+        >>> check_non_negative(0, "weight_decay")
+        0.0
+    """
+    return _check_real(value, name, allow_zero=True)
 
 
 def check_unit_interval(value: Any, name: str) -> float:
@@ -126,21 +162,33 @@ def check_unit_interval(value: Any, name: str) -> float:
     """
     if isinstance(value, Real) and not isinstance(value, bool) and not 0 <= value < 1:
         raise ValueError(f"{name} must be in [0, 1); got {value}")
-    return check_positive_number(value, name, allow_zero=True)  # the type check
+    return check_non_negative(value, name)  # the type check
 
 
-def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+def check_rng(rng: Any, name: str = "rng", *, allow_seed: bool = False) -> np.random.Generator:
     """Return ``rng`` after checking it is a ``np.random.Generator``.
+
+    With ``allow_seed=True`` an integer seed or ``None`` (fresh entropy) is accepted too and turned
+    into ``np.random.default_rng(rng)``.
 
     Example:
         >>> isinstance(check_rng(np.random.default_rng(0)), np.random.Generator)
         True
+        >>> check_rng(0, allow_seed=True).integers(10) == np.random.default_rng(0).integers(10)
+        np.True_
     """
-    if not isinstance(rng, np.random.Generator):
+    if isinstance(rng, np.random.Generator):
+        return rng
+    is_seed = isinstance(rng, Integral) and not isinstance(rng, bool)
+    if allow_seed and (rng is None or is_seed):
+        return np.random.default_rng(rng)
+    if allow_seed:
         raise TypeError(
-            f"{name} must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
+            f"{name} must be a numpy.random.Generator, an integer seed or None; got {type(rng).__name__}"
         )
-    return rng
+    raise TypeError(
+        f"{name} must be a np.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
+    )
 
 
 def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:

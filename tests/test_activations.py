@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
@@ -33,6 +35,7 @@ from dlbook.activations import (
     tanh,
     tanh_grad,
 )
+from dlbook.testing import assert_close
 
 ATOL = 1e-10
 
@@ -69,8 +72,7 @@ def test_harness_turns_overflow_into_an_error():
         1.0 / (1.0 + np.exp(-INPUTS))
 
 
-def close(actual, expected, atol=ATOL):
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+close = partial(assert_close, rtol=0.0, atol=ATOL)  # float64 against torch
 
 
 def torch_value_and_grad(torch_fn, x):
@@ -202,22 +204,22 @@ def test_softmax_other_axis_and_shift_invariance():
 
 @pytest.mark.parametrize("logits", [LOGITS, LARGE_LOGITS], ids=["random", "large"])
 def test_softmax_backward_matches_autograd(logits):
-    grad_out = np.random.default_rng(3).normal(size=logits.shape)
+    grad_output = np.random.default_rng(3).normal(size=logits.shape)
     t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
-    torch.softmax(t, dim=-1).backward(torch.tensor(grad_out))
-    close(softmax_backward(grad_out, softmax(logits)), t.grad.numpy())
+    torch.softmax(t, dim=-1).backward(torch.tensor(grad_output))
+    close(softmax_backward(grad_output, softmax(logits)), t.grad.numpy())
 
     t.grad = None
-    torch.log_softmax(t, dim=-1).backward(torch.tensor(grad_out))
-    close(log_softmax_backward(grad_out, log_softmax(logits)), t.grad.numpy())
+    torch.log_softmax(t, dim=-1).backward(torch.tensor(grad_output))
+    close(log_softmax_backward(grad_output, log_softmax(logits)), t.grad.numpy())
 
 
 def test_softmax_backward_other_axis():
     x = np.random.default_rng(4).normal(size=(4, 3, 2))
-    grad_out = np.random.default_rng(5).normal(size=x.shape)
+    grad_output = np.random.default_rng(5).normal(size=x.shape)
     t = torch.tensor(x, requires_grad=True)
-    torch.softmax(t, dim=1).backward(torch.tensor(grad_out))
-    close(softmax_backward(grad_out, softmax(x, axis=1), axis=1), t.grad.numpy())
+    torch.softmax(t, dim=1).backward(torch.tensor(grad_output))
+    close(softmax_backward(grad_output, softmax(x, axis=1), axis=1), t.grad.numpy())
 
 
 def test_softmax_jacobian_matches_autograd_and_its_properties():
@@ -229,9 +231,9 @@ def test_softmax_jacobian_matches_autograd_and_its_properties():
     close(jac, expected.numpy())
     close(jac, jac.T, atol=1e-15)
     close(jac.sum(axis=1), np.zeros(len(x)), atol=1e-15)
-    # The vector-Jacobian product is grad_out @ J.
-    grad_out = np.arange(len(x), dtype=float)
-    close(softmax_backward(grad_out, softmax(x)), grad_out @ jac)
+    # The vector-Jacobian product is grad_output @ J.
+    grad_output = np.arange(len(x), dtype=float)
+    close(softmax_backward(grad_output, softmax(x)), grad_output @ jac)
 
 
 def test_hardmax_is_one_hot_of_argmax():
@@ -252,7 +254,7 @@ def test_bad_inputs_raise():
         softmax(np.zeros((2, 3)), axis=2)
     with pytest.raises(ValueError, match=r"x must have 1 dimensions; got shape \(2, 3\)"):
         softmax_jacobian(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"grad_out \(2, 3\) and s \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"grad_output \(2, 3\) and s \(2, 4\)"):
         softmax_backward(np.zeros((2, 3)), np.zeros((2, 4)))
     with pytest.raises(ValueError, match=r"approximate must be one of 'none', 'tanh'; got 'erf'"):
         gelu(np.zeros(2), approximate="erf")
@@ -260,3 +262,14 @@ def test_bad_inputs_raise():
         leaky_relu(np.zeros(2), negative_slope=-0.1)
     with pytest.raises(TypeError, match="x must hold numbers"):
         relu(np.array(["a", "b"]))
+
+
+def test_empty_class_axis_names_the_argument():
+    """Adversarial finding 8: no classes is an error that names the argument, not NumPy's."""
+    for function in (softmax, log_softmax, hardmax):
+        with pytest.raises(
+            ValueError, match=r"x must have at least one class along axis 1; got shape \(3, 0\)"
+        ):
+            function(np.zeros((3, 0)), axis=1)
+    with pytest.raises(ValueError, match=r"grad_output must have at least one class"):
+        softmax_backward(np.zeros((3, 0)), np.zeros((3, 0)))

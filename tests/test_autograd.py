@@ -378,8 +378,38 @@ def test_bad_input():
     with pytest.raises(TypeError, match="trace expects a Value"):
         trace(1.0)
     assert (Value(-2.0) ** 2).data == 4.0  # an integer exponent is fine for a negative base
-    with pytest.raises(ZeroDivisionError):  # documented: infinite derivative of sqrt at 0
-        (Value(0.0) ** 0.5).backward()
+    x = Value(0.0)
+    (x**0.5).backward()
+    assert x.grad == math.inf  # the derivative of sqrt at 0 is infinite, as in PyTorch
+
+
+def test_powers_and_exp_at_the_edges_behave_like_torch():
+    """Adversarial finding 5: d(x**0)/dx at 0 is 0, exp and powers overflow to inf, 0 ** -1 is inf."""
+    for base, exponent in [
+        (0.0, 0),
+        (0.0, 0.5),
+        (0.0, 2),
+        (3.0, 0),
+        (1e200, 2),
+        (-1e200, 3),
+        (0.0, -1),
+    ]:
+        ours = Value(base)
+        out = ours**exponent
+        out.backward()
+        theirs = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+        out_t = theirs**exponent
+        out_t.backward()
+        assert out.data == out_t.item(), (base, exponent)
+        assert ours.grad == theirs.grad.item() or (math.isnan(ours.grad) and theirs.grad.isnan())
+    for x in (1000.0, -1000.0, 709.0):
+        ours = Value(x)
+        out = ours.exp()
+        out.backward()
+        theirs = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        theirs.exp().backward()
+        assert out.data == (math.exp(x) if x < 709.5 else math.inf)
+        assert ours.grad == pytest.approx(theirs.grad.item(), rel=1e-15)
 
 
 # ----------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import scipy.signal
 import torch
 import torch.nn.functional as F
 
+from dlbook import testing
 from dlbook.conv import (
     PADDING_MODES,
     col2im,
@@ -38,13 +41,7 @@ pytestmark = [
 ]
 
 
-def assert_close(
-    actual: np.ndarray, expected: np.ndarray | torch.Tensor, atol: float = ATOL
-) -> None:
-    if isinstance(expected, torch.Tensor):
-        expected = expected.detach().numpy()
-    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+assert_close = partial(testing.assert_close, rtol=0.0, atol=ATOL)  # shapes must match too
 
 
 def t(array: np.ndarray | None) -> torch.Tensor | None:
@@ -688,3 +685,27 @@ def test_other_bad_arguments() -> None:
         conv_matrix((3, 3), np.zeros((1, 1, 2, 2)))
     with pytest.raises(ValueError, match="kernel must have 1 dimensions"):
         toeplitz_matrix(np.zeros((2, 2)), 3)
+
+
+@pytest.mark.parametrize("method", ["im2col", "loop"])
+def test_kernels_with_a_zero_length_axis_raise(method):
+    """Adversarial finding 2: an empty kernel, or no output channel, is an error for both methods."""
+    empty = "must have every size >= 1"
+    cases = [
+        (conv2d, np.ones((1, 1, 5, 5)), np.ones((1, 1, 0, 3))),
+        (conv2d, np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 0))),
+        (conv2d, np.ones((2, 1, 5, 5)), np.ones((0, 1, 3, 3))),  # C_out = 0
+        (conv2d, np.ones((2, 0, 5, 5)), np.ones((2, 0, 3, 3))),  # C_in = 0
+        (correlate2d, np.ones((1, 1, 5, 5)), np.ones((1, 1, 0, 3))),
+        (correlate2d, np.ones((5, 5)), np.ones((0, 3))),
+        (convolve2d, np.ones((5, 5)), np.ones((3, 0))),
+        (conv1d, np.ones((1, 1, 5)), np.ones((1, 1, 0))),
+        (conv1d, np.ones((1, 1, 5)), np.ones((0, 1, 2))),
+    ]
+    for function, x, weight in cases:
+        with pytest.raises(ValueError, match=empty):
+            function(x, weight, method=method)
+    with pytest.raises(ValueError, match=empty):
+        conv2d_backward(np.ones((1, 0, 3, 3)), np.ones((1, 1, 5, 5)), np.ones((0, 1, 3, 3)))
+    with pytest.raises(ValueError, match="kernel must not be empty"):
+        toeplitz_matrix(np.ones(0), 3)

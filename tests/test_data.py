@@ -310,3 +310,71 @@ def test_offline_wrappers():
     assert data.load_photo("camera").shape == (512, 512)
     with pytest.raises(ValueError, match="name must be one of"):
         data.load_photo("dog")
+
+
+# ---------------------------------------------------------------------------------------------
+# Adversarial findings 3 and 4: every failure is a documented DataError with a sentence that
+# says what to do, and nothing is left behind.
+# ---------------------------------------------------------------------------------------------
+
+
+def test_read_idx_with_a_corrupt_deflate_body_is_a_data_integrity_error(tmp_path):
+    """A valid gzip header followed by garbage makes zlib raise; read_idx reports it as documented."""
+    good = gzip.compress(idx_bytes(TOY), mtime=0)
+    corrupt = good[:10] + bytes(b ^ 0xFF for b in good[10:-8]) + good[-8:]
+    path = tmp_path / "corrupt-idx1-ubyte.gz"
+    path.write_bytes(corrupt)
+    with pytest.raises(DataIntegrityError, match="cannot be read as gzip"):
+        read_idx(path)
+    archive = tmp_path / "cifar-10-binary.tar.gz"
+    archive.write_bytes(corrupt)
+    with pytest.raises(DataIntegrityError, match="not a readable CIFAR-10 binary archive"):
+        read_cifar10_binary(archive, "test")
+
+
+def test_cache_that_is_a_file_is_reported(tmp_path, monkeypatch):
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")
+    monkeypatch.setenv("DLBOOK_DATA", str(not_a_directory))
+    spec = make_dataset("http://127.0.0.1:9/", TOY_GZ)
+    with pytest.raises(DatasetUnavailableError, match="is a file, not a directory.*DLBOOK_DATA"):
+        fetch(spec, "toy-images-idx3-ubyte.gz")
+
+
+def test_directory_where_the_cached_file_should_be_is_reported(server, cache):
+    (cache / "toy" / "toy-images-idx3-ubyte.gz").mkdir(parents=True)
+    spec = make_dataset(server.url, TOY_GZ)
+    with pytest.raises(DataIntegrityError, match="is a directory where the file .* should be"):
+        fetch(spec, "toy-images-idx3-ubyte.gz")
+
+
+def test_unwritable_cache_is_reported_without_blaming_the_network(server, cache, monkeypatch):
+    import pooch
+
+    server.files["toy.gz"] = TOY_GZ
+    spec = make_dataset(server.url, TOY_GZ)
+
+    def no_mkdir(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    with monkeypatch.context() as patch:  # the cache directory cannot be created
+        patch.setattr(Path, "mkdir", no_mkdir)
+        with pytest.raises(DatasetUnavailableError, match="not writable.*DLBOOK_DATA") as info:
+            fetch(spec, "toy-images-idx3-ubyte.gz")
+    assert "offline" not in str(info.value)
+
+    def no_write(*args, **kwargs):  # the directory exists but its files cannot be written
+        raise PermissionError(13, "Permission denied", str(cache / "toy" / "tmpfile"))
+
+    monkeypatch.setattr(pooch, "retrieve", no_write)
+    with pytest.raises(DatasetUnavailableError, match="not writable.*DLBOOK_DATA") as info:
+        fetch(spec, "toy-images-idx3-ubyte.gz")
+    assert "offline" not in str(info.value)
+    assert not cache.exists(), "the failed download left directories behind"
+
+
+def test_failed_offline_download_leaves_no_directories(cache):
+    spec = make_dataset(f"http://127.0.0.1:{_closed_port()}/", TOY_GZ)
+    with pytest.raises(DatasetUnavailableError, match="offline"):
+        fetch(spec, "toy-images-idx3-ubyte.gz")
+    assert not cache.exists(), "the failed download left empty directories behind"

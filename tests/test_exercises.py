@@ -87,14 +87,48 @@ def test_unknown_id_suggests_close_ones():
         check(3, 1)
 
 
-def test_hints_cycle_and_can_be_numbered():
+def test_hints_follow_each_other_and_can_be_numbered():
     first = hint("perceptron-update", 1)
     assert first.startswith("Hint 1/3")
     assert hint("perceptron-update").startswith("Hint 2/3")
     assert hint("perceptron-update").startswith("Hint 3/3")
-    assert hint("perceptron-update").startswith("Hint 1/3")
+    # Adversarial finding 9: after the last hint, say so instead of silently starting over.
+    assert hint("perceptron-update").startswith("No more hints: all 3 have been shown.")
+    assert hint("perceptron-update", 1).startswith("Hint 1/3")
     with pytest.raises(ValueError, match="between 1 and 3"):
         hint("perceptron-update", 4)
+    with pytest.raises(
+        TypeError, match="hint number must be an integer from 1 to 3; got bool True"
+    ):
+        hint("perceptron-update", True)  # a bool is not the index 1
+
+
+@pytest.mark.parametrize(
+    "answer", [float("inf"), float("-inf"), float("nan"), 1e400, 10**400, np.float64(1e300)]
+)
+@pytest.mark.parametrize(
+    "exercise_id", ["conv-output-size", "matmul-flops"]
+)  # match_int, match_number
+def test_number_exercises_explain_non_finite_and_huge_answers(exercise_id, answer):
+    """Adversarial finding 9: every answer gets a sentence, never 'checking ... raised OverflowError'."""
+    result = check(exercise_id, answer)
+    assert not result.passed
+    assert "raised" not in result.message
+    assert result.message.endswith("for a nudge.")
+    first_sentence = result.message.split(" Try hint")[0]
+    assert first_sentence.endswith(".") and len(first_sentence) > 30
+
+
+def test_float32_answers_are_judged_with_float32_tolerance():
+    """Adversarial finding 1: a float32 answer (torch's default) is right when it rounds to the answer."""
+    import torch
+
+    assert check("perceptron-update", torch.tensor([0.4, -0.6, -0.1])).passed
+    assert check("perceptron-update", np.array([0.4, -0.6, -0.1], dtype=np.float32)).passed
+    assert not check("perceptron-update", torch.tensor([0.4, -0.6, -0.2])).passed
+    assert not check("perceptron-update", torch.tensor([0.4001, -0.6, -0.1])).passed
+    assert match_number(rtol=0, atol=1e-9)(np.float32(0.1), 0.1) is None
+    assert match_number(rtol=0, atol=1e-9)(0.1 + 1e-8, 0.1) is not None  # float64 stays strict
 
 
 def test_matchers_directly():

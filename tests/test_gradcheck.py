@@ -121,13 +121,13 @@ def test_check_gradients_for_several_parameters():
     x, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 2))
     params = {"W": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
     loss = lambda: np.mean((x @ params["W"] + params["b"] - y) ** 2)  # noqa: E731
-    grad_z = 2 * (x @ params["W"] + params["b"] - y) / y.size
-    grads = {"W": x.T @ grad_z, "b": grad_z.sum(axis=0)}
+    grad_output = 2 * (x @ params["W"] + params["b"] - y) / y.size
+    grads = {"W": x.T @ grad_output, "b": grad_output.sum(axis=0)}
     results = check_gradients(loss, params, grads)
     assert list(results) == ["W", "b"]
     assert all(r.passed and r.relative_error < 1e-8 for r in results.values())
 
-    grads["b"] = grad_z.mean(axis=0)  # a typical bug: mean instead of sum over the batch
+    grads["b"] = grad_output.mean(axis=0)  # a typical bug: mean instead of sum over the batch
     results = check_gradients(loss, params, grads)
     assert results["W"].passed and not results["b"].passed
 

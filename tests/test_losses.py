@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from dlbook.losses import (
     mse,
     mse_grad,
 )
+from dlbook.testing import assert_close
 
 ATOL = 1e-10
 REDUCTIONS = ["mean", "sum", "none"]
@@ -33,8 +35,7 @@ rng = np.random.default_rng(0)
 pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
-def close(actual, expected, atol=ATOL, rtol=0.0):
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+close = partial(assert_close, rtol=0.0, atol=ATOL)  # float64 against torch
 
 
 def torch_loss_and_grad(torch_loss, prediction, target, reduction, target_dtype=torch.float64):
@@ -302,3 +303,16 @@ def test_bad_inputs_raise():
         mse(np.zeros(0), np.zeros(0))
     with pytest.raises(ValueError, match="eps must be finite and > 0"):
         binary_cross_entropy([0.5], [1.0], eps=0.0)
+
+
+def test_class_target_losses_keep_float32():
+    """Adversarial finding 7: float32 logits or probabilities give float32 losses and gradients."""
+    logits = np.array([[0.1, 0.2, -0.3], [0.5, -1.0, 0.0]], dtype=np.float32)
+    probabilities = np.full((2, 3), 1 / 3, dtype=np.float32)
+    for target in (np.array([0, 2]), np.eye(3)[[0, 2]]):
+        assert categorical_cross_entropy_with_logits_grad(logits, target).dtype == np.float32
+        assert categorical_cross_entropy_grad(probabilities, target).dtype == np.float32
+        losses = categorical_cross_entropy_with_logits(logits, target, reduction="none")
+        assert losses.dtype == np.float32
+        losses = categorical_cross_entropy(probabilities, target, reduction="none")
+        assert losses.dtype == np.float32

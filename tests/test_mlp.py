@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
@@ -19,7 +21,9 @@ from dlbook.mlp import (
     mlp_forward,
     mlp_loss,
 )
+from dlbook.testing import assert_close
 
+CCE = "categorical_cross_entropy_with_logits"
 ATOL = 1e-10
 
 
@@ -42,8 +46,7 @@ TORCH_OUTPUTS = {
 }
 
 
-def close(actual, expected, atol=ATOL):
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+close = partial(assert_close, rtol=0.0, atol=ATOL)  # float64 against torch
 
 
 def torch_mlp(params, activation):
@@ -126,17 +129,17 @@ def test_forward_loss_and_gradients_match_torch(sizes, activation, output, loss)
 
 
 @pytest.mark.parametrize("sizes, activation, output, loss", CASES[:6], ids=IDS[:6])
-def test_backward_from_grad_out_matches_torch(sizes, activation, output, loss):
+def test_backward_from_grad_output_matches_torch(sizes, activation, output, loss):
     rng = np.random.default_rng(7)
     params = init_mlp(sizes, rng=rng)
     x = rng.normal(size=(6, sizes[0]))
-    grad_out = rng.normal(size=(6, sizes[-1]))
+    grad_output = rng.normal(size=(6, sizes[-1]))
     out, cache = mlp_forward(params, x, activation=activation, output=output)
-    grads = mlp_backward(params, cache, grad_out)
+    grads = mlp_backward(params, cache, grad_output)
 
     model = torch_mlp(params, activation)
     torch_out = TORCH_OUTPUTS[output](model(torch.tensor(x)))
-    torch_out.backward(torch.tensor(grad_out))
+    torch_out.backward(torch.tensor(grad_output))
     for (grad_W, grad_b), linear in zip(grads, [m for m in model if isinstance(m, nn.Linear)]):
         close(grad_W, linear.weight.grad.numpy().T)
         close(grad_b, linear.bias.grad.numpy())
@@ -147,9 +150,7 @@ def test_softmax_cross_entropy_output_delta_is_p_minus_y_over_n():
     params = init_mlp([3, 4], rng=rng)  # one layer: grad_W = x^T delta
     x, labels = rng.normal(size=(5, 3)), np.array([0, 1, 2, 3, 0])
     out, cache = mlp_forward(params, x, output="softmax")
-    ((grad_W, grad_b),) = mlp_backward(
-        params, cache, targets=labels, loss="categorical_cross_entropy_with_logits"
-    )
+    ((grad_W, grad_b),) = mlp_backward(params, cache, targets=labels, loss=CCE)
     delta = (out - np.eye(4)[labels]) / 5
     close(grad_W, x.T @ delta, atol=1e-15)
     close(grad_b, delta.sum(axis=0), atol=1e-15)
@@ -201,13 +202,7 @@ def test_xor_is_solved():
 
     # The same with ReLU, softmax over two classes and integer labels.
     labels = y.ravel().astype(int)
-    model = MLP(
-        [2, 8, 2],
-        activation="relu",
-        output="softmax",
-        loss="categorical_cross_entropy_with_logits",
-        rng=1,
-    )
+    model = MLP([2, 8, 2], activation="relu", output="softmax", loss=CCE, rng=1)
     for _ in range(1000):
         model.loss(x, labels)
         grads = model.backward(labels)
@@ -219,12 +214,12 @@ def test_xor_is_solved():
 def test_dense_forward_and_backward_match_torch():
     rng = np.random.default_rng(5)
     x, W, b = rng.normal(size=(6, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
-    grad_z = rng.normal(size=(6, 3))
+    grad_output = rng.normal(size=(6, 3))
     tx, tW, tb = (torch.tensor(a, requires_grad=True) for a in (x, W, b))
     z = F.linear(tx, tW.T, tb)
-    z.backward(torch.tensor(grad_z))
+    z.backward(torch.tensor(grad_output))
     close(dense_forward(x, W, b), z.detach().numpy())
-    grad_x, grad_W, grad_b = dense_backward(grad_z, x, W)
+    grad_x, grad_W, grad_b = dense_backward(grad_output, x, W)
     close(grad_x, tx.grad.numpy())
     close(grad_W, tW.grad.numpy())
     close(grad_b, tb.grad.numpy())
@@ -258,13 +253,7 @@ def test_init_statistics_and_reproducibility():
 
 
 def test_mlp_class_parameters_are_live_and_predict_leaves_the_cache():
-    model = MLP(
-        [3, 4, 2],
-        activation="tanh",
-        output="softmax",
-        loss="categorical_cross_entropy_with_logits",
-        rng=0,
-    )
+    model = MLP([3, 4, 2], activation="tanh", output="softmax", loss=CCE, rng=0)
     assert list(model.parameters()) == ["W1", "b1", "W2", "b2"]
     assert model.parameters()["W2"] is model.params[1][0]
     x = np.random.default_rng(0).normal(size=(5, 3))
@@ -283,28 +272,35 @@ def test_mlp_class_parameters_are_live_and_predict_leaves_the_cache():
     assert set(np.unique(binary.predict(x))) <= {0, 1}
 
 
-def test_mlp_class_backward_with_grad_out_matches_functions():
+def test_mlp_class_backward_with_grad_output_matches_functions():
     rng = np.random.default_rng(9)
     model = MLP([3, 4, 2], activation="gelu", output="sigmoid", rng=rng)
-    x, grad_out = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    x, grad_output = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     model.forward(x)
-    named = model.backward(grad_out=grad_out)
+    named = model.backward(grad_output=grad_output)
     _, cache = mlp_forward(model.params, x, "gelu", "sigmoid")
-    for layer, (grad_W, grad_b) in enumerate(mlp_backward(model.params, cache, grad_out), start=1):
+    for layer, (grad_W, grad_b) in enumerate(
+        mlp_backward(model.params, cache, grad_output), start=1
+    ):
         np.testing.assert_array_equal(named[f"W{layer}"], grad_W)
         np.testing.assert_array_equal(named[f"b{layer}"], grad_b)
 
 
 def test_bad_shapes_and_names_raise():
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match=r"x \(N, in\) = \(5, 3\) and W \(in, out\) = \(4, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"x \(N, in\) = \(5, 3\) and weight \(in, out\) = \(4, 2\)"
+    ):
         dense_forward(np.zeros((5, 3)), np.zeros((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"b must have shape \(out,\) = \(2,\).*got b \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"bias must have shape \(out,\) = \(2,\).*got bias \(3,\)"
+    ):
         dense_forward(np.zeros((5, 4)), np.zeros((4, 2)), np.zeros(3))
     with pytest.raises(ValueError, match=r"x must have 2 dimensions; got shape \(4,\)"):
         dense_forward(np.zeros(4), np.zeros((4, 2)), np.zeros(2))
     with pytest.raises(
-        ValueError, match=r"grad_z must have shape \(N, out\) = \(5, 2\).*got grad_z \(5, 3\)"
+        ValueError,
+        match=r"grad_output must have shape \(N, out\) = \(5, 2\).*got grad_output \(5, 3\)",
     ):
         dense_backward(np.zeros((5, 3)), np.zeros((5, 4)), np.zeros((4, 2)))
 
@@ -329,12 +325,12 @@ def test_bad_shapes_and_names_raise():
     out, cache = mlp_forward(params, np.zeros((6, 3)))
     with pytest.raises(
         ValueError,
-        match=r"grad_out must have the shape of the network output \(N, n_L\) = \(6, 2\); got \(6, 3\)",
+        match=r"grad_output must have the shape of the network output \(N, n_L\) = \(6, 2\); got \(6, 3\)",
     ):
         mlp_backward(params, cache, np.zeros((6, 3)))
-    with pytest.raises(ValueError, match="give either grad_out, or targets and loss"):
+    with pytest.raises(ValueError, match="give either grad_output, or targets and loss"):
         mlp_backward(params, cache)
-    with pytest.raises(ValueError, match="give either grad_out, or targets and loss"):
+    with pytest.raises(ValueError, match="give either grad_output, or targets and loss"):
         mlp_backward(params, cache, np.zeros((6, 2)), targets=np.zeros((6, 2)), loss="mse")
     with pytest.raises(ValueError, match=r"prediction \(6, 2\) and target \(6, 1\)"):
         mlp_backward(params, cache, targets=np.zeros((6, 1)), loss="mse")
@@ -342,7 +338,7 @@ def test_bad_shapes_and_names_raise():
         ValueError,
         match="loss 'categorical_cross_entropy_with_logits' needs output 'softmax' or 'identity'; got output 'sigmoid'",
     ):
-        MLP([3, 2], output="sigmoid", loss="categorical_cross_entropy_with_logits")
+        MLP([3, 2], output="sigmoid", loss=CCE)
     with pytest.raises(RuntimeError, match="call forward"):
         MLP([3, 2]).backward(np.zeros((1, 2)))
     with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be >= 1; got 0"):

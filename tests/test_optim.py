@@ -125,24 +125,25 @@ ADAMW_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("options", SGD_SETTINGS, ids=str)
-def test_sgd_trajectory_matches_torch(options):
-    check_trajectories(SGD, torch.optim.SGD, options)
+TRAJECTORY_CASES = [
+    (ours, theirs, options)
+    for ours, theirs, settings in [
+        (SGD, torch.optim.SGD, SGD_SETTINGS),
+        (RMSprop, torch.optim.RMSprop, RMSPROP_SETTINGS),
+        (Adam, torch.optim.Adam, ADAM_SETTINGS),
+        (AdamW, torch.optim.AdamW, ADAMW_SETTINGS),
+    ]
+    for options in settings
+]
 
 
-@pytest.mark.parametrize("options", RMSPROP_SETTINGS, ids=str)
-def test_rmsprop_trajectory_matches_torch(options):
-    check_trajectories(RMSprop, torch.optim.RMSprop, options)
-
-
-@pytest.mark.parametrize("options", ADAM_SETTINGS, ids=str)
-def test_adam_trajectory_matches_torch(options):
-    check_trajectories(Adam, torch.optim.Adam, options)
-
-
-@pytest.mark.parametrize("options", ADAMW_SETTINGS, ids=str)
-def test_adamw_trajectory_matches_torch(options):
-    check_trajectories(AdamW, torch.optim.AdamW, options)
+@pytest.mark.parametrize(
+    "ours, theirs, options",
+    TRAJECTORY_CASES,
+    ids=[f"{ours.__name__}-{options}" for ours, _, options in TRAJECTORY_CASES],
+)
+def test_trajectory_matches_torch(ours, theirs, options):
+    check_trajectories(ours, theirs, options)
 
 
 def test_adam_and_adamw_differ_when_weight_decay_is_used():
@@ -490,3 +491,16 @@ def test_bad_step_and_schedule_arguments():
         inverse_time_decay(0.1, -0.5, 1)
     with pytest.raises(ValueError, match="epoch must be finite and >= 0; got -1.0"):
         inverse_time_decay(0.1, 0.5, -1)
+
+
+@pytest.mark.parametrize("optimizer_class", [SGD, RMSprop, Adam, AdamW])
+def test_a_read_only_parameter_changes_nothing(optimizer_class):
+    """Adversarial finding 8: every parameter is checked before any is changed."""
+    first, second = np.ones(3), np.ones(2)
+    optimizer = optimizer_class([first, second], lr=0.1)
+    second.flags.writeable = False
+    with pytest.raises(ValueError, match=r"params\[1\] is read-only"):
+        optimizer.step([np.ones(3), np.ones(2)])
+    np.testing.assert_array_equal(first, np.ones(3))  # untouched
+    with pytest.raises(ValueError, match=r"params\[0\] is read-only"):
+        optimizer_class([second], lr=0.1)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+from dlbook import testing
 from dlbook.gradcheck import numerical_gradient
 from dlbook.pooling import (
     avg_pool2d,
@@ -23,10 +26,7 @@ N_CONFIGS = 150
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-def assert_close(actual: np.ndarray, expected: torch.Tensor, atol: float = ATOL) -> None:
-    expected = expected.detach().numpy()
-    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+assert_close = partial(testing.assert_close, rtol=0.0, atol=ATOL)  # shapes must match too
 
 
 def random_config(seed: int) -> dict:
@@ -121,7 +121,9 @@ def test_backward_by_finite_differences() -> None:
     expected = numerical_gradient(lambda v: float(np.sum(g * max_pool2d(v, *args))), x)
     np.testing.assert_allclose(max_pool2d_backward(g, x, *args), expected, rtol=0, atol=1e-7)
     for include in (True, False):
-        expected = numerical_gradient(lambda v: float(np.sum(g * avg_pool2d(v, *args, include))), x)
+        expected = numerical_gradient(
+            lambda v, include=include: float(np.sum(g * avg_pool2d(v, *args, include))), x
+        )
         np.testing.assert_allclose(
             avg_pool2d_backward(g, x, *args, include), expected, rtol=0, atol=1e-7
         )
@@ -195,3 +197,30 @@ def test_bad_input() -> None:
             backward(np.zeros((1, 2, 3, 3)), x, 2)
     with pytest.raises(ValueError, match="padding must be at most half"):
         pool_output_size(5, 2, p=2)
+
+
+def test_max_pool_backward_never_sends_the_gradient_to_padding():
+    """Adversarial finding 7: a window whose real values are all -inf gives its gradient to the first
+    real pixel, as torch does, not to a padding slot (which holds -inf too)."""
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        x = rng.normal(size=(2, 2, 4, 5))
+        x[rng.random(x.shape) < 0.6] = -np.inf
+        g = rng.normal(size=(2, 2, 2, 3))
+        ours = max_pool2d_backward(g, x, 3, stride=2, padding=1)
+        tx = torch.tensor(x, requires_grad=True)
+        F.max_pool2d(tx, 3, stride=2, padding=1).backward(torch.tensor(g))
+        np.testing.assert_allclose(ours, tx.grad.numpy(), rtol=0, atol=ATOL)
+        assert ours.sum() == pytest.approx(g.sum())  # nothing is lost in the padding
+
+
+def test_pooling_keeps_float32():
+    """Adversarial finding 7: float32 in, float32 out, in every mode."""
+    x = np.random.default_rng(0).normal(size=(1, 2, 4, 4)).astype(np.float32)
+    g = np.ones((1, 2, 3, 3), dtype=np.float32)
+    for include in (True, False):
+        assert avg_pool2d(x, 2, stride=2, padding=1, count_include_pad=include).dtype == np.float32
+        out = avg_pool2d_backward(g, x, 2, stride=2, padding=1, count_include_pad=include)
+        assert out.dtype == np.float32
+    assert max_pool2d(x, 2, stride=2, padding=1).dtype == np.float32
+    assert max_pool2d_backward(g, x, 2, stride=2, padding=1).dtype == np.float32

@@ -142,7 +142,7 @@ def test_train_epoch_reports_the_example_weighted_mean_loss():
         whole = nn.functional.cross_entropy(logits, torch.tensor(y)).item()
     assert result["loss"] == pytest.approx(whole, rel=1e-6)
     assert result["accuracy"] == accuracy(logits.numpy(), y)
-    assert model.training, "train_epoch leaves the model in training mode"
+    assert model.training, "train_epoch gives the model back in the mode it had (training)"
 
 
 def test_train_epoch_takes_one_optimizer_step_per_batch():
@@ -183,7 +183,7 @@ def test_evaluate_changes_nothing_and_uses_eval_mode():
         model, loader, nn.CrossEntropyLoss(), metrics={"accuracy": accuracy}, device=CPU
     )
     assert first == second, "dropout is off in evaluation mode, so repeated evaluations agree"
-    assert not model.training
+    assert model.training, "evaluate gives the model back in the mode it had (training)"
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
     assert all(p.grad is None for p in model.parameters())
 
@@ -360,26 +360,12 @@ def test_progress_bar_shows_epochs_and_can_be_disabled(monkeypatch):
     monkeypatch.setattr(tqdm.auto, "tqdm", spy)
     model = classifier()
     loader = ArrayLoader(*blobs(16))
-    fit(
-        model,
-        loader,
-        nn.CrossEntropyLoss(),
-        torch.optim.SGD(model.parameters(), lr=0.1),
-        epochs=2,
-        device=CPU,
-    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, loader, nn.CrossEntropyLoss(), optimizer, epochs=2, device=CPU)
     kwargs, bar = created[-1]
     assert "disable" not in kwargs, "without progress=False the environment (TQDM_DISABLE) decides"
     assert bar.total == 2 and bar.n == 2 and "loss" in bar.postfix
-    fit(
-        model,
-        loader,
-        nn.CrossEntropyLoss(),
-        torch.optim.SGD(model.parameters(), lr=0.1),
-        epochs=1,
-        device=CPU,
-        progress=False,
-    )
+    fit(model, loader, nn.CrossEntropyLoss(), optimizer, epochs=1, device=CPU, progress=False)
     assert created[-1][0]["disable"] is True
 
 
@@ -427,3 +413,63 @@ def test_history_from_keras_unwraps_and_drops_the_learning_rate():
     assert history_from_keras(FakeHistory.history) == converted
     with pytest.raises(TypeError, match="got int"):
         history_from_keras(3)
+
+
+def test_predict_on_empty_input_returns_an_empty_array():
+    """Adversarial finding 6: no rows in, no rows out (instead of an error inside torch.cat)."""
+    out = predict(nn.Linear(3, 2), np.zeros((0, 3)), device=CPU)
+    assert out.shape == (0, 2)
+
+
+def test_uint8_images_are_floats_for_the_model():
+    """Adversarial finding 6: the loaders return uint8 images; fit must take them as they are."""
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(16, 4, 4), dtype=np.uint8)
+    labels = rng.integers(0, 3, size=16)
+    loader = ArrayLoader(images, labels, batch_size=8)
+    xb, yb = next(iter(loader))
+    assert xb.dtype == torch.float32 and yb.dtype == torch.int64
+    assert torch.equal(xb, torch.tensor(images[:8], dtype=torch.float32) / 255)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(16, 3))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    history = fit(
+        model, loader, nn.CrossEntropyLoss(), optimizer, epochs=2, device=CPU, progress=False
+    )
+    assert len(history["loss"]) == 2
+    np.testing.assert_array_equal(
+        predict(model, images, device=CPU), predict(model, images / 255, device=CPU)
+    )
+    tokens = ArrayLoader(np.arange(12, dtype=np.int32).reshape(6, 2), np.zeros(6, dtype=np.int64))
+    assert next(iter(tokens))[0].dtype == torch.int64  # other integer inputs stay ids (embeddings)
+
+
+@pytest.mark.parametrize("mode", ["train", "eval", "mixed"])
+def test_fit_evaluate_and_predict_give_the_model_back_in_its_mode(mode):
+    """Adversarial finding 6: whatever a helper does inside, every submodule keeps the caller's mode."""
+    x, y = blobs(20)
+    model = nn.Sequential(nn.Linear(2, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+    model.train(mode != "eval")
+    if mode == "mixed":
+        model[1].eval()
+    before = [module.training for module in model.modules()]
+    loader = ArrayLoader(x, y, batch_size=8)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loss = nn.CrossEntropyLoss()
+    for val_loader in (None, loader):
+        fit(
+            model,
+            loader,
+            loss,
+            optimizer,
+            epochs=1,
+            val_loader=val_loader,
+            device=CPU,
+            progress=False,
+        )
+        assert [module.training for module in model.modules()] == before
+    train_epoch(model, loader, loss, optimizer, device=CPU)
+    assert [module.training for module in model.modules()] == before
+    evaluate(model, loader, loss, device=CPU)
+    assert [module.training for module in model.modules()] == before
+    predict(model, x, device=CPU)
+    assert [module.training for module in model.modules()] == before

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from dlbook.validation import as_array, check_choice, check_positive_int, check_positive_number
+from dlbook.validation import (
+    as_array,
+    check_choice,
+    check_non_negative,
+    check_positive_int,
+    check_positive_number,
+)
 
 
 def test_as_array_accepts_and_checks():
@@ -24,7 +30,9 @@ def test_scalar_checks():
         check_positive_int(True, "n")
     with pytest.raises(ValueError, match="n must be >= 1; got 0"):
         check_positive_int(0, "n")
-    assert check_positive_number(0, "lam", allow_zero=True) == 0.0
+    assert check_non_negative(0, "lam") == 0.0
+    with pytest.raises(ValueError, match="lam must be finite and >= 0; got -1.0"):
+        check_non_negative(-1, "lam")
     with pytest.raises(ValueError, match="lr must be finite and > 0; got nan"):
         check_positive_number(float("nan"), "lr")
     with pytest.raises(TypeError, match="lr must be a real number"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -179,7 +180,10 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
     try:
         problem = exercise.matcher(answer, exercise.expected())
     except Exception as exc:  # a reader's function may raise anything
-        problem = f"checking your answer raised {type(exc).__name__}: {exc}"
+        problem = (
+            f"your answer could not be checked: comparing it raised {type(exc).__name__} ({exc}). "
+            f"Is it the kind of answer the exercise asks for? You gave {_describe(answer)}."
+        )
     if problem is None:
         return CheckResult(exercise.id, True, "correct.")
     return CheckResult(
@@ -190,6 +194,12 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
 def hint(exercise_id: str, number: int | None = None) -> str:
     """Return the next hint for an exercise (or hint ``number``, counting from 1).
 
+    After the last hint, ``hint(exercise_id)`` says so instead of starting over.
+
+    Raises:
+        TypeError: if ``number`` is not an integer (a bool is not a hint number).
+        ValueError: if ``number`` is not between 1 and the number of hints.
+
     Example:
         >>> print(hint("matmul-flops", 1))
         Hint 1/2: each entry of the n x m result is a dot product of length k.
@@ -197,10 +207,20 @@ def hint(exercise_id: str, number: int | None = None) -> str:
     exercise = get_exercise(exercise_id)
     if not exercise.hints:
         return _Shown("This exercise has no hints.")
+    count = len(exercise.hints)
     if number is None:
-        number = exercise._hints_shown % len(exercise.hints) + 1
-    if not isinstance(number, Integral) or not 1 <= number <= len(exercise.hints):
-        raise ValueError(f"hint number must be between 1 and {len(exercise.hints)}; got {number!r}")
+        if exercise._hints_shown >= count:
+            return _Shown(
+                f"No more hints: all {count} have been shown. hint({exercise.id!r}, n) shows hint n "
+                f"again; solution({exercise.id!r}) shows the worked solution."
+            )
+        number = exercise._hints_shown + 1
+    if isinstance(number, bool) or not isinstance(number, Integral):
+        raise TypeError(
+            f"hint number must be an integer from 1 to {count}; got {type(number).__name__} {number!r}"
+        )
+    if not 1 <= number <= count:
+        raise ValueError(f"hint number must be between 1 and {count}; got {number!r}")
     exercise._hints_shown = int(number)
     return _Shown(f"Hint {number}/{len(exercise.hints)}: {exercise.hints[number - 1]}")
 
@@ -232,18 +252,57 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
-def _as_number(value: Any) -> float | None:
+def _as_number(value: Any) -> float | int | None:
+    """A real answer as a Python number (an int stays an int, however large), or None."""
     if isinstance(value, (bool, np.bool_)):
         return None
+    if isinstance(value, Integral):
+        return int(value)
     if isinstance(value, Real):
         return float(value)
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
-        return float(value.reshape(()))
-    if (
-        hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1
-    ):  # a torch scalar tensor
-        return float(value.item())
+        return value.reshape(()).item()
+    if hasattr(value, "item") and hasattr(value, "numel") and value.numel() == 1:  # torch scalar
+        return value.item()
     return None
+
+
+def _resolution(answer: Any) -> float:
+    """The machine epsilon of the answer's float dtype (float64's for Python numbers and ints).
+
+    An answer computed in float32 (torch's default) carries rounding errors of about 1e-7
+    relative, so the matchers widen their tolerance to a few of these epsilons.
+    """
+    dtype = getattr(answer, "dtype", None)
+    name = str(dtype).removeprefix("torch.") if dtype is not None else "float64"
+    try:
+        np_dtype = np.dtype(name)
+    except TypeError:  # bfloat16 and other types NumPy does not know
+        return 2.0**-7
+    return (
+        float(np.finfo(np_dtype).eps) if np_dtype.kind == "f" else float(np.finfo(np.float64).eps)
+    )
+
+
+def _tolerances(answer: Any, expected: Any, rtol: float, atol: float) -> tuple[float, float]:
+    """``(rtol, atol)`` widened to 8 epsilons of the answer's dtype (relative, and of the scale)."""
+    slack = 8 * _resolution(answer)
+    scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
+    return max(rtol, slack), max(atol, slack * scale)
+
+
+def _finite_number(answer: Any, *, whole: bool) -> tuple[float | int, str | None]:
+    """The answer as a finite Python number, or a sentence saying why it is not one."""
+    kind = "a whole number" if whole else "a number"
+    value = _as_number(answer)
+    if value is None:
+        return 0, f"expected {kind}, got {_describe(answer)}."
+    if isinstance(value, int) and (whole or abs(value) <= 1e308):  # ints stay exact
+        return value, None
+    if isinstance(value, int) or not math.isfinite(value):
+        shown = ("inf" if value > 0 else "-inf") if isinstance(value, int) else value
+        return 0, f"your answer is {shown}; expected {'a whole' if whole else 'a finite'} number."
+    return value, None
 
 
 def match_number(rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
@@ -257,12 +316,12 @@ def match_number(rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
     """
 
     def matcher(answer: Any, expected: Any) -> str | None:
-        value = _as_number(answer)
-        if value is None:
-            return f"expected a number, got {_describe(answer)}."
-        if not np.isfinite(value):
-            return f"your answer is {value}; expected a finite number."
-        if abs(value - float(expected)) <= atol + rtol * abs(float(expected)):
+        value, problem = _finite_number(answer, whole=False)
+        if problem:
+            return problem
+        value = float(value)  # finite, so it fits
+        rtol_, atol_ = _tolerances(answer, expected, rtol, atol)
+        if abs(value - float(expected)) <= atol_ + rtol_ * abs(float(expected)):
             return None
         return f"expected a different value: got {value:.6g}."
 
@@ -280,12 +339,18 @@ def match_int() -> Matcher:
     """
 
     def matcher(answer: Any, expected: Any) -> str | None:
-        value = _as_number(answer)
-        if value is None or value != int(value):
+        value, problem = _finite_number(answer, whole=True)
+        if problem:
+            return problem
+        if value != int(value):
             return f"expected a whole number, got {_describe(answer)}."
-        if int(value) == int(expected):
+        value = int(value)
+        if value == int(expected):
             return None
-        return f"got {int(value)}, which is too {'small' if value < expected else 'large'}."
+        size = "too small" if value < expected else "too large"
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1  # str() of a huge int is slow
+        shown = f"{value}" if digits <= 15 else f"a number with about {digits} digits"
+        return f"got {shown}, which is {size}."
 
     return matcher
 
@@ -314,7 +379,8 @@ def match_array(rtol: float = 1e-6, atol: float = 1e-9) -> Matcher:
             return f"expected shape {expected.shape}, got shape {value.shape}."
         if not np.all(np.isfinite(value)):
             return "your array contains nan or inf."
-        close = np.isclose(value, expected, rtol=rtol, atol=atol)
+        rtol_, atol_ = _tolerances(value, expected, rtol, atol)
+        close = np.isclose(value, expected, rtol=rtol_, atol=atol_)
         if close.all():
             return None
         wrong = np.argwhere(~close)

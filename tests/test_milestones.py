@@ -1,11 +1,11 @@
-"""The history data: dates from the syllabus, sources in the bibliography, drawable figures."""
+"""The milestones data: dates from the syllabus, sources in the bibliography, drawable figures."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-from dlbook.history import MILESTONES, MODEL_SIZES, model_size
+from dlbook.milestones import MILESTONES, MODEL_SIZES, model_size
 from dlbook.plotting import plot_model_sizes, plot_timeline
 
 ROOT = Path(__file__).resolve().parents[1]
