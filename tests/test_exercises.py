@@ -24,7 +24,10 @@ def run_solution(exercise_id: str):
     stored = get_exercise(exercise_id).solution
     if callable(stored):
         shown = solution(exercise_id)  # the function's real source, as a code block
-        assert shown.code.startswith(f"def {stored.__name__}(") and "```python" in shown._repr_markdown_()
+        assert (
+            shown.code.startswith(f"def {stored.__name__}(")
+            and "```python" in shown._repr_markdown_()
+        )
         return stored
     namespace: dict = {"np": np}
     code = solution(exercise_id)
