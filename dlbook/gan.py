@@ -628,7 +628,9 @@ def fit_gan(
     if 0 in snapshot_epochs:
         snapshots[0] = _generate(generator, fixed_latent, 1024)
     n_batches = len(data) // batch_size
-    for epoch in tqdm(range(1, epochs + 1), desc="GAN epochs", disable=not progress):
+    # Passing disable only when progress is off lets the TQDM_DISABLE environment variable decide.
+    bar = tqdm(range(1, epochs + 1), desc="GAN epochs", **({} if progress else {"disable": True}))
+    for epoch in bar:
         order = torch.randperm(len(data), generator=shuffle)[: n_batches * batch_size].to(device)
         steps = [
             _train_step(
