@@ -901,7 +901,7 @@ class FittedGaussian:
         """Draw ``n`` samples, optionally clipped to a range (e.g. the pixel range [-1, 1]).
 
         Shape:
-            Returns: (n, *shape).
+            Returns: ``(n, *shape)``.
         """
         n = check_positive_int(n, "n")
         rng = check_rng(rng)
@@ -970,7 +970,7 @@ def plot_sample_grid(
         ``(fig, axes)``: axes of shape (rows, n_show).
 
     Shape:
-        each snapshot: (M, *image_shape) or (M, prod(image_shape)), the same M in every row.
+        each snapshot: ``(M, *image_shape)`` or ``(M, prod(image_shape))``, the same M in every row.
 
     Raises:
         ValueError: if there are no snapshots, the rows hold different numbers of samples (not
