@@ -162,7 +162,7 @@ def mlp_generator(
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     out_features = check_positive_int(out_features, "out_features")
     hidden = [check_positive_int(h, "hidden width") for h in hidden]
-    slope = check_positive_number(negative_slope, "negative_slope", allow_zero=True)
+    slope = check_positive_number(negative_slope, "negative_slope")
     return nn.Sequential(*_mlp_generator_layers(nn, latent_dim, hidden, out_features, slope))
 
 
@@ -193,7 +193,7 @@ def mlp_discriminator(
     from torch import nn
 
     width = check_positive_int(in_features, "in_features")
-    slope = check_positive_number(negative_slope, "negative_slope", allow_zero=True)
+    slope = check_positive_number(negative_slope, "negative_slope")
     layers = []
     for size in hidden:
         layers += [nn.Linear(width, check_positive_int(size, "hidden width")), nn.LeakyReLU(slope)]
