@@ -25,6 +25,7 @@ _SUBMODULES = (
     "conv",
     "data",
     "exercises",
+    "gan",
     "gradcheck",
     "hardware",
     "init",
