@@ -21,11 +21,13 @@ REPOSITORY_URL = "https://github.com/dlbook-course/dlbook"
 
 _SUBMODULES = (
     "activations",
+    "attention",
     "autograd",
     "conv",
     "data",
     "exercises",
     "gradcheck",
+    "grammars",
     "hardware",
     "history",
     "init",
@@ -42,6 +44,7 @@ _SUBMODULES = (
     "source",
     "testing",
     "training",
+    "transformer_models",
     "validation",
 )
 
