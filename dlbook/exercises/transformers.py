@@ -43,7 +43,7 @@ register(
         ),
         solution=(
             "scores = np.array([1.0, 0.0, 1.0]) / np.sqrt(2)   # q . k_j / sqrt(2)\n"
-            "weights = np.exp(scores) / np.exp(scores).sum()   # about [0.401, 0.198, 0.401]\n"
+            "answer = np.exp(scores) / np.exp(scores).sum()   # about [0.401, 0.198, 0.401]\n"
         ),
     )
 )
