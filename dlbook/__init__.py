@@ -21,12 +21,14 @@ REPOSITORY_URL = "https://github.com/dlbook-course/dlbook"
 
 _SUBMODULES = (
     "activations",
+    "attention",
     "autograd",
     "conv",
     "data",
     "exercises",
     "gan",
     "gradcheck",
+    "grammars",
     "hardware",
     "init",
     "kernels",
@@ -43,6 +45,7 @@ _SUBMODULES = (
     "source",
     "testing",
     "training",
+    "transformer_models",
     "validation",
 )
 
