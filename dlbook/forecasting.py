@@ -86,6 +86,7 @@ def train_forecaster(
     batch_size: int = 32,
     lr: float = 5e-3,
     weight_decay: float = 0.0,
+    decay: bool = True,
     seed: int = 0,
     device: Any = None,
 ) -> list[float]:
@@ -99,6 +100,7 @@ def train_forecaster(
         batch_size: windows per step.
         lr: the initial learning rate.
         weight_decay: AdamW's decoupled weight decay.
+        decay: decay the learning rate to zero along a cosine (else keep it constant).
         seed: seeds the shuffling (the weights are seeded by whoever builds the model).
         device: where to train (default: :func:`dlbook.repro.get_device`).
 
@@ -122,7 +124,11 @@ def train_forecaster(
         lr=check_positive_number(lr, "lr"),
         weight_decay=check_positive_number(weight_decay, "weight_decay", allow_zero=True),
     )
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs)
+    schedule = (
+        torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs)
+        if decay
+        else torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0)
+    )
     generator = torch.Generator().manual_seed(seed)
     losses = []
     for _ in range(epochs):
