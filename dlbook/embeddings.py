@@ -158,7 +158,9 @@ def generate_group_corpus(
             if token.startswith("{") and token.endswith("}"):
                 name = token[1:-1]
                 if name not in groups:
-                    raise ValueError(f"template slot {token} names no group; groups are {sorted(groups)}")
+                    raise ValueError(
+                        f"template slot {token} names no group; groups are {sorted(groups)}"
+                    )
                 words = groups[name]
                 token = words[rng.integers(len(words))]
             sentence.append(token)
@@ -290,7 +292,9 @@ def skipgram_softmax_loss(
         >>> round(skipgram_softmax_loss(np.zeros((4, 2)), np.zeros((4, 2)), [0], [1]), 4)  # log 4
         1.3863
     """
-    return float(_softmax_loss_and_grads(*_check_skipgram(input_weight, output_weight, centers, contexts))[0])
+    return float(
+        _softmax_loss_and_grads(*_check_skipgram(input_weight, output_weight, centers, contexts))[0]
+    )
 
 
 def skipgram_softmax_backward(
@@ -311,7 +315,9 @@ def skipgram_softmax_backward(
         >>> g.grad_output_weight.round(3).tolist()
         [[0.333, 0.333], [-0.667, -0.667], [0.333, 0.333]]
     """
-    _, grads = _softmax_loss_and_grads(*_check_skipgram(input_weight, output_weight, centers, contexts))
+    _, grads = _softmax_loss_and_grads(
+        *_check_skipgram(input_weight, output_weight, centers, contexts)
+    )
     return SkipGramGradients(*(grad_output * g for g in grads))
 
 
@@ -447,7 +453,10 @@ def train_skipgram(
     V, D = check_positive_int(vocab_size, "vocab_size"), check_positive_int(dim, "dim")
     c_all = _indices(centers, V, "centers")
     o_all = _indices(contexts, V, "contexts")
-    epochs, batch_size = check_positive_int(epochs, "epochs"), check_positive_int(batch_size, "batch_size")
+    epochs, batch_size = (
+        check_positive_int(epochs, "epochs"),
+        check_positive_int(batch_size, "batch_size"),
+    )
     lr = check_positive_number(lr, "lr")
     p = None if noise is None else as_array(noise, "noise", shape=(V,)).astype(np.float64)
     v = (rng.random((V, D)) - 0.5) / D  # word2vec's initialisation; u starts at zero

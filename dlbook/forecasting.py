@@ -44,7 +44,9 @@ class RecurrentForecaster(nn.Module):
         input ``(B, L)`` or ``(B, L, input_size)``; output ``(B,)``.
     """
 
-    def __init__(self, kind: str, hidden_size: int, input_size: int = 1, num_layers: int = 1) -> None:
+    def __init__(
+        self, kind: str, hidden_size: int, input_size: int = 1, num_layers: int = 1
+    ) -> None:
         super().__init__()
         check_choice(kind, "kind", tuple(RECURRENT_LAYERS))
         self.kind = kind

@@ -528,7 +528,9 @@ def rnn_sequence_forward(
         >>> rnn_sequence_forward(np.ones((3, 1, 1)), [[0.0]], [[1.0]], [[0.0]])[:, 0, 0].round(3)
         array([0.762, 0.762, 0.762])
     """
-    x, h, w_ih, w_hh, b_ih, b_hh = _check_rnn_sequence(x, h_0, weight_ih, weight_hh, bias_ih, bias_hh)
+    x, h, w_ih, w_hh, b_ih, b_hh = _check_rnn_sequence(
+        x, h_0, weight_ih, weight_hh, bias_ih, bias_hh
+    )
     return _run_layer("rnn", x, (h,), w_ih, w_hh, b_ih, b_hh)[0]
 
 

@@ -284,7 +284,9 @@ def _pair(prediction: ArrayLike, target: ArrayLike) -> tuple[np.ndarray, np.ndar
     p = as_array(prediction, "prediction").astype(np.float64)
     t = as_array(target, "target").astype(np.float64)
     if p.shape != t.shape:
-        raise ValueError(f"prediction and target must have the same shape; got {p.shape} and {t.shape}")
+        raise ValueError(
+            f"prediction and target must have the same shape; got {p.shape} and {t.shape}"
+        )
     return p, t
 
 

@@ -33,7 +33,11 @@ from dlbook.testing import assert_close
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
-GROUPS = {"animal": ["cat", "dog", "cow"], "fruit": ["apple", "pear", "plum"], "city": ["rome", "oslo", "lima"]}
+GROUPS = {
+    "animal": ["cat", "dog", "cow"],
+    "fruit": ["apple", "pear", "plum"],
+    "city": ["rome", "oslo", "lima"],
+}
 TEMPLATES = ["the {animal} eats the {fruit}", "a {animal} from {city}", "{city} sells {fruit}"]
 
 
@@ -114,7 +118,12 @@ def _glove_problem(seed=0, V=6, D=3):
     rng = np.random.default_rng(seed)
     X = rng.poisson(3.0, size=(V, V)).astype(float) * rng.random((V, V))
     X = X + X.T
-    return [rng.normal(size=(V, D)), rng.normal(size=(V, D)), rng.normal(size=V), rng.normal(size=V)], X
+    return [
+        rng.normal(size=(V, D)),
+        rng.normal(size=(V, D)),
+        rng.normal(size=V),
+        rng.normal(size=V),
+    ], X
 
 
 def test_glove_gradient_by_finite_differences_and_autograd() -> None:
@@ -127,7 +136,12 @@ def test_glove_gradient_by_finite_differences_and_autograd() -> None:
     tx = torch.from_numpy(X)
     mask = tx > 0
     f = torch.where(mask, torch.clamp((tx / 4.0) ** 0.75, max=1.0), torch.zeros_like(tx))
-    r = t[0] @ t[1].T + t[2][:, None] + t[3][None] - torch.log(torch.where(mask, tx, torch.ones_like(tx)))
+    r = (
+        t[0] @ t[1].T
+        + t[2][:, None]
+        + t[3][None]
+        - torch.log(torch.where(mask, tx, torch.ones_like(tx)))
+    )
     loss = (f * r**2).sum()
     loss.backward()
     assert glove_loss(*params, X, x_max=4.0) == pytest.approx(loss.item(), rel=1e-12)
@@ -141,7 +155,11 @@ def test_glove_gradient_by_finite_differences_and_autograd() -> None:
 def test_similarity_neighbours_and_purity() -> None:
     vectors = np.array([[1.0, 0.0], [0.9, 0.2], [0.0, 1.0], [0.1, 0.9]])
     sims = cosine_similarity(vectors)
-    assert_close(sims, F.cosine_similarity(torch.tensor(vectors)[:, None], torch.tensor(vectors)[None], dim=-1), atol=1e-12)
+    assert_close(
+        sims,
+        F.cosine_similarity(torch.tensor(vectors)[:, None], torch.tensor(vectors)[None], dim=-1),
+        atol=1e-12,
+    )
     assert nearest_neighbours(vectors, 0, k=3).tolist() == [1, 3, 2]
     assert neighbour_purity(vectors, ["a", "a", "b", "b"]) == 1.0
     assert neighbour_purity(vectors, ["a", "b", "a", "b"]) == 0.0
@@ -163,8 +181,16 @@ def test_skipgram_learns_the_groups(negatives) -> None:
     encoded, vocab, idx, labels = _group_corpus()
     c, o = skipgram_pairs(encoded, 2)
     v, _, losses = train_skipgram(
-        c, o, len(vocab), 8, epochs=4, lr=0.05, batch_size=32, negatives=negatives,
-        noise=noise_distribution(vocab.counts), rng=np.random.default_rng(1),
+        c,
+        o,
+        len(vocab),
+        8,
+        epochs=4,
+        lr=0.05,
+        batch_size=32,
+        negatives=negatives,
+        noise=noise_distribution(vocab.counts),
+        rng=np.random.default_rng(1),
     )
     assert losses[-1] < losses[0]
     assert neighbour_purity(v[idx], labels, k=2) == 1.0
@@ -172,7 +198,13 @@ def test_skipgram_learns_the_groups(negatives) -> None:
 
 def test_glove_learns_the_groups_and_bad_corpus_words() -> None:
     encoded, vocab, idx, labels = _group_corpus()
-    vectors, losses = train_glove(cooccurrence_matrix(encoded, len(vocab), 2), 8, epochs=200, x_max=10, rng=np.random.default_rng(0))
+    vectors, losses = train_glove(
+        cooccurrence_matrix(encoded, len(vocab), 2),
+        8,
+        epochs=200,
+        x_max=10,
+        rng=np.random.default_rng(0),
+    )
     assert losses[-1] < 0.1 * losses[0]
     assert neighbour_purity(vectors[idx], labels, k=1) == 1.0
     with pytest.raises(ValueError, match="slot {colour} names no group"):

@@ -31,14 +31,19 @@ def test_lstm_step_accepts_numpy_float32_and_torch_answers() -> None:
 def test_lstm_step_rejects_common_mistakes() -> None:
     swapped = check("lstm-step", lambda *a: lstm_cell(*a)[::-1])
     assert not swapped.passed and "(c, h)" in swapped.message
-    old_cell = lambda x, h, c, *w: (lstm_cell(x, h, c, *w)[0] * 0 + np.tanh(c), lstm_cell(x, h, c, *w)[1])  # noqa: E731
+    old_cell = lambda x, h, c, *w: (
+        lstm_cell(x, h, c, *w)[0] * 0 + np.tanh(c),
+        lstm_cell(x, h, c, *w)[1],
+    )  # noqa: E731
     result = check("lstm-step", old_cell)
     assert not result.passed and "new* cell state" in result.message
+
     def wrong_order(x, h, c, w_ih, w_hh, b_ih, b_hh):
         i, f, g, o = np.split(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh, 4, axis=-1)
         s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
         c_new = s(i) * c + s(f) * np.tanh(g)  # forget and input gates swapped
         return s(o) * np.tanh(c_new), c_new
+
     assert not check("lstm-step", wrong_order).passed
     assert not check("lstm-step", 3).passed
 
@@ -75,5 +80,7 @@ def test_gru_output_shapes_match_torch() -> None:
     assert check("gru-output-shapes", _run_solution("gru-output-shapes")).passed
     assert check("gru-output-shapes", torch.tensor([[4, 10, 16], [3, 4, 16]])).passed
     assert check("gru-output-shapes", np.array([[4, 10, 16], [3, 4, 16]], dtype=np.float32)).passed
-    assert not check("gru-output-shapes", [[4, 10, 16], [4, 3, 16]]).passed  # h_n is not batch-first
+    assert not check(
+        "gru-output-shapes", [[4, 10, 16], [4, 3, 16]]
+    ).passed  # h_n is not batch-first
     assert not check("gru-output-shapes", [4, 10, 16]).passed

@@ -29,7 +29,9 @@ def test_training_learns_a_clean_sine_and_is_reproducible() -> None:
     for _ in range(2):
         torch.manual_seed(0)
         model = RecurrentForecaster("gru", hidden_size=8)
-        losses = train_forecaster(model, split.x_train, split.y_train, epochs=40, batch_size=16, lr=1e-2, device="cpu")
+        losses = train_forecaster(
+            model, split.x_train, split.y_train, epochs=40, batch_size=16, lr=1e-2, device="cpu"
+        )
         results.append(split.scaler.inverse_transform(forecast(model, split.x_test)))
     assert losses[-1] < 0.05 * losses[0]
     assert rmse(results[0], split.y_test) < 0.1

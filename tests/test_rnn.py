@@ -25,7 +25,11 @@ from dlbook.testing import assert_close
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 ATOL = 1e-10
-TORCH_LAYERS = {"rnn": (torch.nn.RNN, RNN), "lstm": (torch.nn.LSTM, LSTM), "gru": (torch.nn.GRU, GRU)}
+TORCH_LAYERS = {
+    "rnn": (torch.nn.RNN, RNN),
+    "lstm": (torch.nn.LSTM, LSTM),
+    "gru": (torch.nn.GRU, GRU),
+}
 TORCH_CELLS = {"rnn": torch.nn.RNNCell, "lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell}
 
 
@@ -63,7 +67,9 @@ def test_gru_convention_keeps_the_old_state_with_z() -> None:
 @pytest.mark.parametrize("num_layers", [1, 2])
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("with_state", [False, True])
-def test_layers_equal_torch(kind: str, num_layers: int, batch_first: bool, with_state: bool) -> None:
+def test_layers_equal_torch(
+    kind: str, num_layers: int, batch_first: bool, with_state: bool
+) -> None:
     torch.manual_seed(num_layers)
     torch_cls, numpy_cls = TORCH_LAYERS[kind]
     module = torch_cls(3, 4, num_layers=num_layers, batch_first=batch_first).double()
@@ -92,7 +98,9 @@ def test_layer_without_bias_and_parameter_count() -> None:
     ours = GRU.from_torch(module)
     x = np.random.default_rng(0).normal(size=(4, 1, 2))
     assert_close(ours(x)[0], module(_t(x))[0], atol=ATOL)
-    assert count_parameters("gru", 2, 3, 2, bias=False) == sum(p.numel() for p in module.parameters())
+    assert count_parameters("gru", 2, 3, 2, bias=False) == sum(
+        p.numel() for p in module.parameters()
+    )
     assert count_parameters("lstm", 10, 20) == 2560
 
 
@@ -101,7 +109,11 @@ def test_layer_without_bias_and_parameter_count() -> None:
     [
         (np.zeros((5, 3)), None, "3 dimensions (T, B, I), got shape (5, 3)"),
         (np.zeros((5, 2, 4)), None, "input_size=3 features"),
-        (np.zeros((5, 2, 3)), np.zeros((1, 2, 4)), "h_0 of shape (num_layers, B, H) = (2, 2, 4), got shape (1, 2, 4)"),
+        (
+            np.zeros((5, 2, 3)),
+            np.zeros((1, 2, 4)),
+            "h_0 of shape (num_layers, B, H) = (2, 2, 4), got shape (1, 2, 4)",
+        ),
         (np.zeros((5, 2, 3)), np.zeros((2, 3, 4)), "got shape (2, 3, 4)"),
     ],
 )
@@ -120,7 +132,9 @@ def test_lstm_rejects_a_bare_state_and_bad_cells() -> None:
     with pytest.raises(ValueError, match="h must have shape"):
         gru_cell(np.zeros((1, 2)), np.zeros((1, 5)), np.zeros((12, 2)), np.zeros((12, 4)))
     with pytest.raises(ValueError, match="4 \\* hidden_size rows"):
-        lstm_cell(np.zeros((1, 2)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((6, 2)), np.zeros((6, 1)))
+        lstm_cell(
+            np.zeros((1, 2)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((6, 2)), np.zeros((6, 1))
+        )
 
 
 def test_load_state_dict_checks_everything_before_writing() -> None:
@@ -156,7 +170,9 @@ def test_bptt_equals_autograd() -> None:
     tensors = [torch.tensor(a, requires_grad=True) for a in (x, h0, w_ih, w_hh, b_ih, b_hh)]
     module = torch.nn.RNN(2, 4).double()
     with torch.no_grad():
-        for name, value in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), tensors[2:]):
+        for name, value in zip(
+            ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), tensors[2:]
+        ):
             getattr(module, name).copy_(value)
     out, _ = module(tensors[0], tensors[1][None])
     assert_close(hs, out, atol=ATOL)

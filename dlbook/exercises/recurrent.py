@@ -54,7 +54,9 @@ def _match_lstm_step(answer: Any, expected: Any) -> str | None:
         if compare(pair, want) is not None:
             swapped = compare(pair[::-1], want) is None
             if swapped:
-                return "you returned (c, h); return the hidden state first, as PyTorch does: (h, c)."
+                return (
+                    "you returned (c, h); return the hidden state first, as PyTorch does: (h, c)."
+                )
             if compare(pair[0], want[0]) is not None and compare(pair[1], want[1]) is None:
                 return "c is right but h is not: h = o * tanh(c_new), with the *new* cell state."
             return (
