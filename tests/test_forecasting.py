@@ -38,3 +38,16 @@ def test_training_learns_a_clean_sine_and_is_reproducible() -> None:
     np.testing.assert_array_equal(results[0], results[1])
     with pytest.raises(ValueError, match=r"y must have shape \(86,\)"):
         train_forecaster(model, split.x_train, split.y_train[:-1], device="cpu")
+
+
+def test_constant_learning_rate_without_decay() -> None:
+    split = chronological_split(np.sin(np.arange(60) / 4), 6)
+    torch.manual_seed(0)
+    model = RecurrentForecaster("rnn", hidden_size=2)
+    decayed = train_forecaster(model, split.x_train, split.y_train, epochs=3, device="cpu")
+    torch.manual_seed(0)
+    model = RecurrentForecaster("rnn", hidden_size=2)
+    constant = train_forecaster(
+        model, split.x_train, split.y_train, epochs=3, decay=False, device="cpu"
+    )
+    assert decayed[0] == constant[0] and decayed[-1] != constant[-1]
