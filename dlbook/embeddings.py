@@ -47,7 +47,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number, check_rng
+from dlbook.validation import (
+    as_array,
+    check_non_negative,
+    check_positive_int,
+    check_positive_number,
+    check_rng,
+)
 
 __all__ = [
     "Vocabulary",
@@ -411,7 +417,7 @@ def noise_distribution(counts: ArrayLike, power: float = 0.75) -> np.ndarray:
     counts = as_array(counts, "counts", ndim=1).astype(np.float64)
     if np.any(counts < 0) or counts.sum() <= 0:
         raise ValueError("counts must be non-negative with a positive sum")
-    weights = counts ** check_positive_number(power, "power", allow_zero=True)
+    weights = counts ** check_non_negative(power, "power")
     return weights / weights.sum()
 
 

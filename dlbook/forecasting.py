@@ -23,7 +23,13 @@ import torch
 from numpy.typing import ArrayLike
 from torch import nn
 
-from dlbook.validation import as_array, check_choice, check_positive_int, check_positive_number
+from dlbook.validation import (
+    as_array,
+    check_choice,
+    check_non_negative,
+    check_positive_int,
+    check_positive_number,
+)
 
 __all__ = ["RECURRENT_LAYERS", "RecurrentForecaster", "train_forecaster", "forecast"]
 
@@ -124,7 +130,7 @@ def train_forecaster(
     optimizer = torch.optim.AdamW(
         model.parameters(),
         lr=check_positive_number(lr, "lr"),
-        weight_decay=check_positive_number(weight_decay, "weight_decay", allow_zero=True),
+        weight_decay=check_non_negative(weight_decay, "weight_decay"),
     )
     schedule = (
         torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs)

@@ -44,7 +44,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlbook.validation import as_array, check_choice, check_positive_int, check_positive_number
+from dlbook.validation import (
+    as_array,
+    check_choice,
+    check_non_negative,
+    check_positive_int,
+    check_positive_number,
+)
 
 __all__ = [
     "GATES",
@@ -665,7 +671,7 @@ def clip_grad_norm(
         (5.0, [0.6, 0.8])
     """
     arrays = [as_array(g, f"grads[{i}]").astype(np.float64) for i, g in enumerate(grads)]
-    max_norm = check_positive_number(max_norm, "max_norm", allow_zero=True)
+    max_norm = check_non_negative(max_norm, "max_norm")
     if not arrays:
         return [], 0.0
     if norm_type == float("inf"):

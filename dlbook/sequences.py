@@ -23,7 +23,12 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlbook.validation import as_array, check_positive_int, check_positive_number
+from dlbook.validation import (
+    as_array,
+    check_non_negative,
+    check_positive_int,
+    check_positive_number,
+)
 
 __all__ = [
     "sliding_windows",
@@ -244,7 +249,7 @@ def fit_linear_autoregression(
     """
     w = _windows(x)
     t = as_array(y, "y", shape=(len(w),)).astype(np.float64)
-    ridge = check_positive_number(ridge, "ridge", allow_zero=True)
+    ridge = check_non_negative(ridge, "ridge")
     design = np.column_stack([w, np.ones(len(w))])
     penalty = ridge * np.eye(design.shape[1])
     penalty[-1, -1] = 0.0
@@ -263,7 +268,7 @@ class LinearAutoregression:
     """
 
     def __init__(self, ridge: float = 0.0) -> None:
-        self.ridge = check_positive_number(ridge, "ridge", allow_zero=True)
+        self.ridge = check_non_negative(ridge, "ridge")
         self.weight: np.ndarray | None = None
         self.bias = 0.0
 
