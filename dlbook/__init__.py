@@ -43,6 +43,7 @@ _SUBMODULES = (
     "testing",
     "training",
     "validation",
+    "vision",
 )
 
 __all__ = ["REPOSITORY_URL", "__version__", *_SUBMODULES]
