@@ -378,7 +378,8 @@ def _keras_feature_maps(model: Any, x: Any, layers: Sequence[str]) -> dict[str, 
             f"x must have shape (N, {', '.join(map(str, expected))}) (N, H, W, C) for this Keras "
             f"model; got shape {shape}{tip}"
         )
-    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layers])
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    probe = keras.Model(inputs, [model.get_layer(name).output for name in layers])
     outputs = probe(np.asarray(x, dtype="float32"), training=False)
     if len(layers) == 1:  # a model with one output returns it bare, not in a list
         outputs = [outputs]
