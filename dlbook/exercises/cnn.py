@@ -18,6 +18,8 @@ from dlbook.exercises.core import Exercise, match_array, match_function, match_i
 
 #: The test accuracy a reader's CIFAR-10 model must reach.
 CIFAR10_TARGET_ACCURACY = 0.65
+#: Exercises whose worked solution needs a download and a long training run (not run by the tests).
+NEEDS_DOWNLOAD = ("cifar10-cnn",)
 
 
 # --------------------------------------------------------------------------- parameters and shapes
@@ -96,7 +98,15 @@ register(
             "a reshape does not move data between axes; a transpose does. Grayscale (N, H, W) "
             "needs a new axis first: x[..., np.newaxis].",
         ),
-        solution="see dlbook.exercises.cnn.to_channels_first",
+        solution=(
+            "def to_channels_first(images):\n"
+            "    images = np.asarray(images)\n"
+            "    if images.ndim == 3:                        # grayscale: add the channel axis\n"
+            "        images = images[..., np.newaxis]        # (N, H, W, 1)\n"
+            "    return np.transpose(images, (0, 3, 1, 2))   # (N, C, H, W)\n"
+            "\n"
+            "answer = to_channels_first\n"
+        ),
     )
 )
 
@@ -130,7 +140,15 @@ register(
             "shuffled pixel k is original pixel permutation[k]: flatten each image to H*W pixels first.",
             "the inverse permutation is np.argsort(permutation); applying the permutation again is wrong.",
         ),
-        solution="see dlbook.exercises.cnn.unpermute_pixels",
+        solution=(
+            "def unpermute(images, permutation):\n"
+            "    images = np.asarray(images)\n"
+            "    n, h, w = images.shape\n"
+            "    inverse = np.argsort(permutation)           # inverse[permutation[k]] == k\n"
+            "    return images.reshape(n, h * w)[:, inverse].reshape(n, h, w)\n"
+            "\n"
+            "answer = unpermute\n"
+        ),
     )
 )
 
