@@ -51,6 +51,7 @@ _SUBMODULES = (
     "training",
     "transformer_models",
     "validation",
+    "vision",
 )
 
 __all__ = ["REPOSITORY_URL", "__version__", *_SUBMODULES]

@@ -30,6 +30,9 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_roc_curve",
     "plot_weight_images",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_grid_heatmap",
 ]
 
 _ERA_COLOURS = {"foundations": "tab:blue", "deep learning": "tab:orange"}
@@ -607,3 +610,214 @@ def plot_weight_images(
         ax.set_title(f"unit {j}", fontsize=7)
     fig.tight_layout()
     return fig, axes
+
+
+# --------------------------------------------------------------------------- convolutional networks
+
+
+def plot_feature_maps(
+    maps: Any,
+    *,
+    n: int | None = None,
+    ncols: int = 8,
+    panel_size: float = 1.2,
+    cmap: str = "viridis",
+    title: str | None = None,
+) -> tuple[Any, np.ndarray]:
+    """Show the channels of one image's feature maps, one panel per channel.
+
+    Each panel has its own colour scale, so a channel that responds weakly everywhere still shows
+    where it responds most.
+
+    Args:
+        maps: the feature maps of one image, channels first (PyTorch's layout; pass
+            ``maps.transpose(2, 0, 1)`` for a Keras map of shape (H, W, C)).
+        n: how many channels to show (the first ``n``); ``None`` shows all.
+        ncols: panels per row.
+        panel_size: the width of each panel, in inches.
+        cmap: the colour map.
+        title: a title for the whole figure, e.g. the layer's name.
+
+    Returns:
+        ``(fig, axes)``: a 2-D array of axes, titled ``"channel k"`` (unused panels switched off).
+
+    Shape:
+        maps: (C, H, W).
+
+    Raises:
+        ValueError: if ``maps`` is not 3-D or ``n`` exceeds the number of channels.
+
+    Example:
+        >>> fig, axes = plot_feature_maps(np.zeros((3, 5, 5)), title="conv1")
+        >>> [ax.get_title() for ax in axes.ravel()], fig._suptitle.get_text()
+        (['channel 0', 'channel 1', 'channel 2'], 'conv1')
+    """
+    maps = as_array(maps, "maps", ndim=3)
+    channels = maps.shape[0]
+    n = channels if n is None else check_positive_int(n, "n")
+    if n > channels:
+        raise ValueError(f"n must be at most the number of channels, {channels}; got {n}")
+    fig, axes = _grid_axes(n, check_positive_int(ncols, "ncols"), panel_size)
+    for k, ax in enumerate(axes.ravel()[:n]):
+        ax.imshow(maps[k], cmap=cmap)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"channel {k}", fontsize=7)
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig, axes
+
+
+def plot_filters(
+    weight: Any,
+    *,
+    in_channel: int = 0,
+    n: int | None = None,
+    ncols: int = 8,
+    panel_size: float = 1.0,
+    cmap: str = "RdBu_r",
+) -> tuple[Any, np.ndarray]:
+    """Show a convolution layer's kernels for one input channel, one panel per filter.
+
+    Red weights add the pixels under them, blue ones subtract them; each panel has its own
+    symmetric colour scale around zero, so a filter's pattern shows whatever its size.
+
+    Args:
+        weight: the kernel tensor in PyTorch's layout ``(out, in, kh, kw)``
+            (``conv.weight.detach().numpy()``); Keras stores ``(kh, kw, in, out)``, so pass
+            ``kernel.transpose(3, 2, 0, 1)``.
+        in_channel: which input channel's kernels to draw.
+        n: how many filters to show (the first ``n``); ``None`` shows all.
+        ncols: panels per row.
+        panel_size: the width of each panel, in inches.
+        cmap: a diverging colour map.
+
+    Returns:
+        ``(fig, axes)``: a 2-D array of axes, titled ``"filter k"``.
+
+    Shape:
+        weight: (out, in, kh, kw).
+
+    Raises:
+        ValueError: if ``weight`` is not 4-D (with a hint when it looks like Keras' layout),
+            ``in_channel`` is out of range or ``n`` exceeds the number of filters.
+
+    Example:
+        >>> fig, axes = plot_filters(np.ones((4, 1, 3, 3)))
+        >>> axes.size, axes[0, 0].images[0].get_array().shape
+        (4, (3, 3))
+    """
+    weight = as_array(weight, "weight", ndim=4)
+    out, channels_in, kh, kw = weight.shape
+    if out == channels_in and kh != kw:  # (k, k, in, out) with in != out: Keras' layout
+        raise ValueError(
+            f"weight must have shape (out, in, kh, kw); got {weight.shape}, which looks like "
+            "Keras' (kh, kw, in, out): pass kernel.transpose(3, 2, 0, 1)"
+        )
+    if not 0 <= int(in_channel) < channels_in:
+        raise ValueError(f"in_channel must be in 0..{channels_in - 1}; got {in_channel}")
+    n = out if n is None else check_positive_int(n, "n")
+    if n > out:
+        raise ValueError(f"n must be at most the number of filters, {out}; got {n}")
+    fig, axes = _grid_axes(n, check_positive_int(ncols, "ncols"), panel_size)
+    for k, ax in enumerate(axes.ravel()[:n]):
+        kernel = weight[k, int(in_channel)]
+        limit = float(np.abs(kernel).max()) or 1.0
+        ax.imshow(kernel, cmap=cmap, vmin=-limit, vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"filter {k}", fontsize=7)
+    fig.tight_layout()
+    return fig, axes
+
+
+def plot_grid_heatmap(
+    values: Any,
+    row_values: Sequence[Any],
+    col_values: Sequence[Any],
+    *,
+    row_label: str,
+    col_label: str,
+    title: str = "",
+    ax: Any = None,
+    fmt: str = ".2f",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    cmap: str = "viridis",
+    mark_best: bool = True,
+) -> tuple[Any, Any]:
+    """Draw the scores of a two-hyperparameter grid as an annotated heatmap.
+
+    Row ``i`` and column ``j`` hold the score measured with the ``i``-th value of the first
+    hyperparameter and the ``j``-th value of the second. Each cell is written out; with
+    ``mark_best`` a black frame marks the highest score (the first one, on ties).
+
+    Args:
+        values: the scores.
+        row_values: the values of the hyperparameter along the rows (tick labels).
+        col_values: the values along the columns.
+        row_label: the name of the row hyperparameter (y-axis label).
+        col_label: the name of the column hyperparameter (x-axis label).
+        title: the axes' title.
+        ax: existing axes, or ``None`` for a new figure.
+        fmt: the format of the numbers written in the cells.
+        vmin: the bottom of the colour scale (``None``: the lowest score).
+        vmax: the top of the colour scale (``None``: the highest score).
+        cmap: the colour map.
+        mark_best: frame the best cell.
+
+    Returns:
+        ``(fig, ax)``.
+
+    Shape:
+        values: (len(row_values), len(col_values)).
+
+    Raises:
+        ValueError: if the shape of ``values`` does not match the numbers of row and column values.
+
+    Example:
+        >>> fig, ax = plot_grid_heatmap([[0.5, 0.9], [0.7, 0.1]], [0.1, 1.0], [0, 1e-3],
+        ...                             row_label="learning rate", col_label="L2", title="test")
+        >>> ax.get_title(), ax.get_ylabel(), [t.get_text() for t in ax.texts]
+        ('test', 'learning rate', ['0.50', '0.90', '0.70', '0.10'])
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    values = as_array(values, "values", ndim=2)
+    rows, cols = list(row_values), list(col_values)
+    if values.shape != (len(rows), len(cols)):
+        raise ValueError(
+            f"values must have shape (len(row_values), len(col_values)) = ({len(rows)}, {len(cols)}); "
+            f"got {values.shape}"
+        )
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.0 + 0.9 * len(cols), 0.8 + 0.55 * len(rows)))
+    else:
+        fig = ax.figure
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    low, high = image.get_clim()
+    for i, j in itertools.product(range(len(rows)), range(len(cols))):
+        dark = (values[i, j] - low) < 0.5 * (high - low)
+        ax.text(
+            j,
+            i,
+            format(values[i, j], fmt),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if dark else "black",
+        )
+    if mark_best:
+        i, j = np.unravel_index(np.nanargmax(values), values.shape)
+        ax.add_patch(
+            Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5)
+        )
+    ax.set_xticks(range(len(cols)), [f"{v:g}" if isinstance(v, float) else str(v) for v in cols])
+    ax.set_yticks(range(len(rows)), [f"{v:g}" if isinstance(v, float) else str(v) for v in rows])
+    ax.set_xlabel(col_label)
+    ax.set_ylabel(row_label)
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax)
+    return fig, ax
