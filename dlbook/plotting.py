@@ -190,6 +190,15 @@ def _grid_axes(
     return fig, axes
 
 
+def _signed_image(ax: Any, image: np.ndarray, title: str, cmap: str) -> None:
+    """Show weights with a colour scale symmetric about 0 (0 is the middle colour), no ticks."""
+    limit = float(np.abs(image).max()) or 1.0
+    ax.imshow(image, cmap=cmap, vmin=-limit, vmax=limit)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=7)
+
+
 def _image_stack(images: ArrayLike, name: str) -> np.ndarray:
     """Images as (N, H, W) or (N, H, W, 3 or 4) floats, checked."""
     images = as_array(images, name, ndim=(3, 4))
@@ -602,12 +611,7 @@ def plot_weight_images(
         raise ValueError(f"n must be at most the number of units, {units}; got {n}")
     fig, axes = _grid_axes(n, check_positive_int(ncols, "ncols"), panel_size)
     for j, ax in enumerate(axes.ravel()[:n]):
-        image = weights[:, j].reshape(image_shape)
-        limit = float(np.abs(image).max()) or 1.0
-        ax.imshow(image, cmap=cmap, vmin=-limit, vmax=limit)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"unit {j}", fontsize=7)
+        _signed_image(ax, weights[:, j].reshape(image_shape), f"unit {j}", cmap)
     fig.tight_layout()
     return fig, axes
 
@@ -722,12 +726,7 @@ def plot_filters(
         raise ValueError(f"n must be at most the number of filters, {out}; got {n}")
     fig, axes = _grid_axes(n, check_positive_int(ncols, "ncols"), panel_size)
     for k, ax in enumerate(axes.ravel()[:n]):
-        kernel = weight[k, int(in_channel)]
-        limit = float(np.abs(kernel).max()) or 1.0
-        ax.imshow(kernel, cmap=cmap, vmin=-limit, vmax=limit)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"filter {k}", fontsize=7)
+        _signed_image(ax, weight[k, int(in_channel)], f"filter {k}", cmap)
     fig.tight_layout()
     return fig, axes
 
