@@ -42,8 +42,8 @@ def budget_s(chapter: str) -> float:
 
 sys.path.insert(0, str(ROOT / "tools"))
 from chapters import KERNEL_ENV  # noqa: E402
-
-RESULTS_ENV = "DLBOOK_RESULTS"  # dlbook.results.ENV_VAR, without importing dlbook here
+from dlbook.results import ENV_VAR as RESULTS_ENV  # noqa: E402
+from dlbook.results import Result  # noqa: E402
 
 
 def run_one(path: Path) -> dict:
@@ -185,7 +185,7 @@ def write_table(results: dict) -> None:
             "|---|---|---:|:---:|:---:|",
         ]
         for chapter, name, r in headline:
-            target = _target_text(r.get("at_least"), r.get("at_most"))
+            target = Result(name, r["value"], r.get("at_least"), r.get("at_most")).target
             met = {True: "yes", False: "**no**", None: ""}[r.get("met")]
             unit = f" {r['unit']}" if r.get("unit") else ""
             short = name.split("/", 1)[1].replace("_", " ")
@@ -193,14 +193,6 @@ def write_table(results: dict) -> None:
                 f"| {chapter} | {short} | {_format_value(r['value'])}{unit} | {target} | {met} |"
             )
     TABLE.write_text("\n".join(lines) + "\n")
-
-
-def _target_text(at_least: float | None, at_most: float | None) -> str:
-    if at_least is not None and at_most is not None:
-        return f"{at_least:g} .. {at_most:g}"
-    if at_least is not None:
-        return f">= {at_least:g}"
-    return "" if at_most is None else f"<= {at_most:g}"
 
 
 def main(argv: list[str] | None = None) -> int:
